@@ -1,0 +1,92 @@
+#!/usr/bin/env python
+"""Render the notebooks without Quarto, honouring nbdev's cell directives.
+
+    python tools/render.py readme [--check]   # nbs/index.ipynb -> README.md
+    python tools/render.py docs [--out DIR]   # every notebook -> DIR/*.html + DIR/index.html
+
+Directives: `hide`, `include: false`, `default_exp`, `exporti` drop a cell; `echo: false` drops its
+code; `output: false` drops its outputs; `hide_line` drops a line; other `#|` lines are stripped.
+"""
+import argparse, configparser, copy, html, json, re, sys
+from pathlib import Path
+import nbformat
+from nbdev.process import NBProcessor
+
+ROOT = Path(__file__).resolve().parents[1]
+_DROP = {'hide', 'default_exp', 'exporti'}
+
+def _keep(cell) -> bool:
+    "Apply the directives to one processed cell; False means drop it."
+    d = getattr(cell, 'directives_', None) or {}
+    if d.keys() & _DROP or d.get('include:', [''])[0].lower() == 'false': return False
+    if cell.cell_type != 'code': return True
+    if d.get('echo:', [''])[0].lower() == 'false': cell.source = ''
+    if d.get('output:', [''])[0].lower() == 'false': cell.outputs = []
+    cell.source = '\n'.join(l for l in cell.source.splitlines() if not re.search(r'#\|\s*hide_line\s*$', l)).strip()
+    for o in cell.get('outputs', []):   # drop ANSI colour codes from tracebacks and logs
+        if 'text' in o: o['text'] = re.sub(r'\x1b\[[0-9;]*m', '', ''.join(o['text']) if isinstance(o['text'], list) else o['text'])
+    return bool(cell.source or cell.get('outputs'))
+
+def processed(path: Path):
+    "The notebook at `path` with directives applied, as an nbformat node."
+    nb = NBProcessor(path, procs=[], process=True).nb
+    cells = []
+    for c in nb.cells:
+        c = copy.deepcopy(c)
+        if not _keep(c): continue
+        c = {k: v for k, v in dict(c).items() if not k.endswith('_')}
+        c.setdefault('metadata', {})
+        if c['cell_type'] == 'code': c.setdefault('outputs', []); c.setdefault('execution_count', None)
+        cells.append(c)
+    meta = {**dict(nb.get('metadata', {})), 'language_info': {'name': 'python'}}
+    raw = {'nbformat': 4, 'nbformat_minor': 5, 'metadata': meta, 'cells': cells}
+    return nbformat.reads(json.dumps(raw), as_version=4)   # rejoins multi-line strings
+
+def readme_text() -> str:
+    "README.md's text: index.ipynb as markdown, images inlined as files under assets/readme/."
+    from nbconvert import MarkdownExporter
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    nb = processed(ROOT/cfg['DEFAULT']['nbs_path']/cfg['DEFAULT'].get('readme_nb', 'index.ipynb'))
+    body, res = MarkdownExporter().from_notebook_node(nb, resources={'output_files_dir': 'assets/readme'})
+    for name, data in res.get('outputs', {}).items():
+        (ROOT/name).parent.mkdir(parents=True, exist_ok=True); (ROOT/name).write_bytes(data)
+    header = '<!-- Generated from nbs/index.ipynb by `python tools/render.py readme`: do not edit. -->\n\n'
+    return header + re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
+
+def readme(check: bool = False) -> int:
+    text, path = readme_text(), ROOT/'README.md'
+    if check:
+        if path.exists() and path.read_text() == text: print('README.md is up to date'); return 0
+        print('README.md is out of date with nbs/index.ipynb: run `python tools/render.py readme` and commit'); return 1
+    path.write_text(text); print(f'wrote {path.relative_to(ROOT)}'); return 0
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}
+nav{background:#f4f4f8;padding:.6em 1em;border-radius:6px;margin-bottom:1.5em}nav a{margin-right:1em}
+pre{background:#f6f8fa;padding:.8em;overflow-x:auto;border-radius:6px;font-size:13px}
+.jp-OutputArea-output pre,.output pre{background:#fff;border-left:3px solid #ddd}
+img{max-width:100%}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}"""
+
+def docs(out: Path) -> int:
+    "Every notebook -> `out`/<name>.html (basic template), with a shared nav bar; index.html is the home page."
+    from nbconvert import HTMLExporter
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    nbs = ROOT/cfg['DEFAULT']['nbs_path']
+    pages = [p for p in sorted(nbs.rglob('*.ipynb')) if not any(s.startswith(('_', '.')) for s in p.relative_to(nbs).parts)]
+    name = lambda p: 'index' if p.name == 'index.ipynb' else str(p.relative_to(nbs).with_suffix('')).replace('/', '__')
+    nav = '<nav>' + ''.join(f'<a href="{name(p)}.html">{html.escape(name(p))}</a>' for p in pages) + '</nav>'
+    out.mkdir(parents=True, exist_ok=True)
+    exp = HTMLExporter(template_name='basic')
+    for p in pages:
+        body, _ = exp.from_notebook_node(processed(p))
+        body = re.sub(r'href="(\d\d[\w-]*|index)\.ipynb"', r'href="\1.html"', body)
+        title = html.escape(name(p))
+        (out/f'{name(p)}.html').write_text(f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
+                                           f'<style>{CSS}</style></head><body>{nav}{body}</body></html>')
+    print(f'wrote {len(pages)} pages to {out}'); return 0
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('what', choices=['readme', 'docs']); ap.add_argument('--check', action='store_true')
+    ap.add_argument('--out', default=str(ROOT/'docs_html'))
+    a = ap.parse_args()
+    sys.exit(readme(a.check) if a.what == 'readme' else docs(Path(a.out)))
