@@ -3,6 +3,8 @@
 
 Checkpoints live in runs/NAME/ (git-ignored); the small outputs (results.json, history.json,
 distilled.safetensors) are copied to results/NAME/ when the run ends. Rerun the same command to resume.
+`--snapshot` copies the current checkpoint of every run to results/NAME/checkpoint.pt (small; committed),
+from which a fresh clone resumes.
 """
 import argparse, shutil, sys, time
 from pathlib import Path
@@ -22,18 +24,30 @@ RUNS = {  # name -> (dataset, preset init, overrides)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('name', choices=sorted(RUNS)); ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('name', nargs='?', choices=sorted(RUNS)); ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--snapshot', action='store_true', help='copy current checkpoints into results/ and exit')
     ap.add_argument('--set', nargs='*', default=[], help='extra overrides key=value (python literals)')
     a = ap.parse_args()
+    if a.snapshot:
+        for ck in sorted((ROOT/'runs').glob('*/checkpoint.pt')):
+            dst = ROOT/'results'/ck.parent.name; dst.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ck, dst/'checkpoint.pt'); print('snapshot', dst/'checkpoint.pt')
+        sys.exit(0)
+    if a.name is None: ap.error('name a run')
     torch.set_num_threads(a.threads)
+    run_dir, snap = ROOT/'runs'/a.name, ROOT/'results'/a.name/'checkpoint.pt'
+    if not (run_dir/'checkpoint.pt').exists() and snap.exists():
+        run_dir.mkdir(parents=True, exist_ok=True); shutil.copy2(snap, run_dir/'checkpoint.pt')
+        print('resuming from', snap, flush=True)
     ds_name, init, over = RUNS[a.name]
     import ast
     over = {**over, **{k: ast.literal_eval(v) for k, v in (s.split('=', 1) for s in a.set)}}
     ds = load(ds_name)
     cfg = DistillConfig(**{**preset(ds_name, 'paper', init, len(ds.y_train)), **over})
     print(a.name, cfg, flush=True)
-    rec, _ = run_task(image_task(ds), cfg, ROOT/'runs'/a.name, final_nets=1 if cfg.init == 'fixed' else 200,
+    rec, _ = run_task(image_task(ds), cfg, run_dir, final_nets=1 if cfg.init == 'fixed' else 200,
                    progress=False, run=a.name)
     dst = ROOT/'results'/a.name; dst.mkdir(parents=True, exist_ok=True)
-    for f in ('results.json', 'history.json', 'distilled.safetensors'): shutil.copy2(ROOT/'runs'/a.name/f, dst/f)
+    for f in ('results.json', 'history.json', 'distilled.safetensors'): shutil.copy2(run_dir/f, dst/f)
+    snap.unlink(missing_ok=True)  # finished: the snapshot is no longer needed
     print(a.name, 'accuracy', rec['distill_accuracy'], 'seconds', rec['seconds'], flush=True)
