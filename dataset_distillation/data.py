@@ -110,6 +110,17 @@ def check_digest(path: str | Path, # file to check
                         'left it untouched; pass verify=False if it is a deliberate custom copy')
     return Path(path)
 
+def _sig(p: Path) -> Path: return p.with_name(p.name + '.sha256')
+
+def _seal(*files: Path):
+    "Record the sha256 of cache `files` beside the first, so that a later change to any of them is detected."
+    with atomic_path(_sig(files[0])) as t: t.write_text(' '.join(file_digest(p) for p in files))
+
+def _sealed(*files: Path) -> bool:
+    "Whether cache `files` all exist and still have the sha256 that `_seal` recorded."
+    sig = _sig(files[0])
+    return all(p.is_file() for p in (*files, sig)) and sig.read_text().split() == [file_digest(p) for p in files]
+
 def _check_bytes(data: bytes, expected: str, what: str, fate: str = 'not used') -> bytes:
     "Return `data` if its digest is `expected` ('sha256:HEX' or 'md5:HEX'), else raise naming `what`."
     algo, want = expected.split(':')
@@ -257,10 +268,13 @@ def _to_dataset(name: str, raw: dict) -> Dataset:
     return Dataset(name, raw['kind'], f(raw['x_train']), raw['y_train'], f(raw['x_test']), raw['y_test'],
                    list(raw['classes']), dict(raw['meta']))
 
-def _split(y, test_size: float | int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _split(y, test_size: float | int, seed: int, what: str = 'test_frac') -> tuple[np.ndarray, np.ndarray]:
     "Seeded train/test indices (each in file order), stratified by `y` unless a class is too small for that."
     from sklearn.model_selection import train_test_split
-    idx = np.arange(len(y))
+    idx, isint = np.arange(len(y)), lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+    if not (isinstance(test_size, (float, np.floating)) and 0 < test_size < 1 or isint(test_size) and 0 < test_size < len(y)):
+        raise ValueError(f"{what}={test_size!r}: must be a fraction in (0, 1) or a count in [1, {len(y)})")
+    if not (isint(seed) and 0 <= seed < 2**32): raise ValueError(f"seed={seed!r}: must be an integer in [0, 2**32)")
     try: tr, te = train_test_split(idx, test_size=test_size, stratify=y, random_state=seed)
     except ValueError: tr, te = train_test_split(idx, test_size=test_size, random_state=seed)
     return np.sort(tr), np.sort(te)
@@ -290,6 +304,7 @@ def load(name: str, # a name from `list_datasets()`, or 'csv:PATH' / 'npz:PATH' 
          **opts, # loader options, e.g. `verify=False`, `seed=0`, `test_frac=0.2` (an unknown one lists the valid ones)
         ) -> Dataset:
     "Dataset `name` as train/test tensors with class names and kind, fetched, verified and cached on first use."
+    if not isinstance(name, str): raise TypeError(f"name={name!r} is a {type(name).__name__}; pass one of {', '.join(list_datasets())}, or 'csv:PATH' / 'npz:PATH'")
     root = cache_root(cache_dir)
     if data_dir is not None:
         data_dir = Path(data_dir).expanduser()
@@ -307,10 +322,14 @@ def load(name: str, # a name from `list_datasets()`, or 'csv:PATH' / 'npz:PATH' 
            os.environ.get(ENV_SST5)]
     done = root/'processed'/f"{name}-{hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:16]}.pt"
     if done.exists():
-        try: return _to_dataset(name, torch.load(done, weights_only=True))
-        except Exception as e: _say(f"ignoring unreadable processed cache {done.name} ({e})")
+        try:  # the digest is checked before anything is unpickled
+            if not _sealed(done): raise ValueError('its sha256 does not match the one recorded when it was written')
+            return _to_dataset(name, torch.load(done, weights_only=True))
+        except Exception as e: _say(f"ignoring unreadable processed cache {done.name} ({e}); rebuilding it")
     raw = loader(root, data_dir, **opts)
-    with atomic_path(done) as t: torch.save(raw, t)
+    buf = io.BytesIO(); torch.save(raw, buf)  # bytes independent of the file name: concurrent writers agree
+    with atomic_path(done) as t: t.write_bytes(buf.getvalue())
+    _seal(done)
     return _to_dataset(name, raw)
 
 # %% ../nbs/00_data.ipynb #d59a5299
@@ -689,7 +708,7 @@ def _polarity(root: Path, data_dir: Path | None = None,
     if bad := next((i for i, r in enumerate(rows, 1) if len(r) != 2 or r[0] not in ('1', '-1')), None):
         raise ValueError(f"{name} row {bad} is not `label,text` with label 1 or -1: {str(rows[bad - 1])[:60]}")
     y, texts = np.array([int(r[0] == '1') for r in rows]), [r[1].strip() for r in rows]
-    tr, te = _split(y, n_test, seed)
+    tr, te = _split(y, n_test, seed, 'n_test')
     return _raw('text', [texts[i] for i in tr], y[tr], [texts[i] for i in te], y[te], ['neg', 'pos'], source=source,
                 split=f'stratified, {len(te)} test, seed {seed}')
 
@@ -816,7 +835,8 @@ def load_glove(dim: int = 50, # vector size: 50, 100, 200 or 300
     official = src is None or src.suffix == '.zip'  # verified official copies share one cache entry
     stem = f'glove.6B.{dim}d' + ('' if official else '-' + _stamp_key(src))
     vec_f, words_f = cache_root(cache_dir)/'glove'/f'{stem}.npy', cache_root(cache_dir)/'glove'/f'{stem}.words.txt'
-    if vec_f.exists() and words_f.exists(): return words_f.read_text(encoding='utf-8').split('\n'), np.load(vec_f)
+    if _sealed(words_f, vec_f): return words_f.read_text(encoding='utf-8').split('\n'), np.load(vec_f, allow_pickle=False)
+    if words_f.exists() or vec_f.exists(): _say(f"cached {stem} vectors fail their sha256 check (changed or incomplete); parsing the source again")
     if src is None:
         if dim != 50: raise FileNotFoundError(
             f"GloVe 6B {dim}d has no offline mirror: download glove.6B.zip (https://nlp.stanford.edu/data/glove.6B.zip) "
@@ -831,9 +851,12 @@ def load_glove(dim: int = 50, # vector size: 50, 100, 200 or 300
         data, what = read_member(src, txt), f'{txt} in {src.name}'
     else: data, what = src.read_bytes(), src.name
     _say(f"parsing {what} (once; then cached as .npy) ...")
-    if what.endswith('.bz2'): data = bz2.decompress(data)
-    elif what.endswith('.gz'): data = gzip.decompress(data)
+    try:
+        if what.endswith('.bz2'): data = bz2.decompress(data)
+        elif what.endswith('.gz'): data = gzip.decompress(data)
+    except (OSError, EOFError, ValueError) as e: raise ValueError(f"{what} cannot be decompressed ({e}): truncated or corrupt? Use an intact copy.") from None
     words, vecs = parse_glove(data.decode('utf-8'), dim, what)
     with atomic_path(words_f) as t: t.write_text('\n'.join(words), encoding='utf-8')
     with atomic_path(vec_f) as t, open(t, 'wb') as f: np.save(f, vecs)
+    _seal(words_f, vec_f)
     return words, vecs

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_distill.ipynb #50220459
 from __future__ import annotations
-import hashlib, json, math, time
+import hashlib, io, json, math, time
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -15,9 +15,9 @@ from .unroll import meta_grad, replay, accuracy, LABEL_TRANSFORMS, META_MODES
 from .distilled import DistilledSet, atomic_write
 
 # %% auto #0
-__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'Task', 'image_task', 'DistillConfig', 'validate', 'init_labels',
-           'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError', 'Distiller',
-           'LivePlot']
+__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'CKPT_FORMAT', 'Task', 'image_task', 'DistillConfig', 'validate',
+           'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError',
+           'check_task', 'Distiller', 'LivePlot']
 
 # %% ../nbs/05_distill.ipynb #d01c1dfc
 @dataclass
@@ -87,6 +87,8 @@ _POS_FLOAT = ('distill_lr', 'lr', 'decay')
 _CHOICES = {'model': MODELS, 'labels': LABEL_MODES, 'label_init': LABEL_INITS, 'init': INIT_MODES,
             'label_transform': LABEL_TRANSFORMS, 'memory': META_MODES}
 
+def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+
 def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
     "Raise a clear error for the first invalid field of `cfg`; return it otherwise."
     for k in _POS_INT + _NONNEG_INT:
@@ -97,17 +99,20 @@ def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
         v = getattr(cfg, k)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
             raise ValueError(f"{k}={v!r}: must be a positive finite number.")
-    if not 0 <= cfg.smoothing < 1: raise ValueError(f"smoothing={cfg.smoothing!r}: must be in [0, 1).")
+    if not _num(cfg.smoothing) or not 0 <= cfg.smoothing < 1: raise ValueError(f"smoothing={cfg.smoothing!r}: must be a number in [0, 1).")
     for k, allowed in _CHOICES.items():
         if getattr(cfg, k) not in allowed: raise ValueError(f"{k}={getattr(cfg, k)!r}: choose one of {', '.join(allowed)}.")
-    if len(cfg.betas) != 2 or not all(0 <= b < 1 for b in cfg.betas): raise ValueError(f"betas={cfg.betas!r}: two numbers in [0, 1).")
+    b = cfg.betas
+    if not (isinstance(b, (tuple, list)) and len(b) == 2 and all(_num(v) and 0 <= v < 1 for v in b)):
+        raise ValueError(f"betas={b!r}: must be two numbers in [0, 1).")
     try: dev = torch.device(cfg.device)
-    except RuntimeError: raise ValueError(f"device={cfg.device!r}: not a torch device (use 'cpu', 'cuda' or 'cuda:N').") from None
+    except (RuntimeError, TypeError): raise ValueError(f"device={cfg.device!r}: not a torch device (use 'cpu', 'cuda' or 'cuda:N').") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={cfg.device!r}: CUDA is not available here; use device='cpu'.")
-    if n_classes is not None and cfg.classes is not None:
-        bad = [c for c in cfg.classes if not isinstance(c, int) or not 0 <= c < n_classes]
-        if bad or not cfg.classes or len(set(cfg.classes)) != len(cfg.classes):
-            raise ValueError(f"classes={cfg.classes!r}: distinct class indices in [0, {n_classes}) needed.")
+    if (cs := cfg.classes) is not None:
+        hi = math.inf if n_classes is None else n_classes
+        ints = isinstance(cs, (list, tuple)) and all(isinstance(c, int) and not isinstance(c, bool) for c in cs)
+        if not (ints and cs and len(set(cs)) == len(cs) and all(0 <= c < hi for c in cs)):
+            raise ValueError(f"classes={cs!r}: distinct class indices in [0, {n_classes or 'K'}) needed.")
     return cfg
 
 # %% ../nbs/05_distill.ipynb #59de1d2b
@@ -146,7 +151,7 @@ def estimate_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_dis
     params = sum(p.numel() for p in model.parameters()) * 4
     inner = (cfg.T if cfg.memory == 'full' else 1) * n_distilled_per_step * act * 2  # x2: double backward
     per_net = inner + cfg.batch_size * act + (cfg.T + 4) * params
-    return cfg.n_nets * per_net / 2**20
+    return (cfg.n_nets if cfg.init == 'random' else 1) * per_net / 2**20  # fixed init trains one network
 
 def available_memory(device='cpu') -> float | None:
     "Free memory in MiB on `device` (MemAvailable on Linux; None if unknown)."
@@ -159,17 +164,28 @@ def check_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_distil
     need, have = estimate_memory(cfg, model, in_shape, n_distilled_per_step), limit or available_memory(cfg.device)
     if have is None or need <= 0.9 * have: return need
     hint = ("use memory='bounded' (memory grows with one step instead of T), " if cfg.memory == 'full' else '')
+    nets = f"n_nets (now {cfg.n_nets}) or " if cfg.init == 'random' else ''
     raise MemoryError(f"This run needs about {need:,.0f} MiB per outer step but only {have:,.0f} MiB are available: "
-                      f"{hint}lower n_nets (now {cfg.n_nets}) or batch_size (now {cfg.batch_size}), or use fewer steps x epochs (T={cfg.T}).")
+                      f"{hint}lower {nets}batch_size (now {cfg.batch_size}), or use fewer steps x epochs (T={cfg.T}).")
 
 # %% ../nbs/05_distill.ipynb #c3243202
 class DivergenceError(RuntimeError):
     "The loss or the step sizes became non-finite."
 
+def check_task(cfg: DistillConfig, task: Task) -> DistillConfig:
+    "`validate` `cfg` for `task`: class indices in range and no more distilled samples per class than real ones."
+    validate(cfg, task.n_classes)
+    classes = list(cfg.classes) if cfg.classes is not None else list(range(task.n_classes))
+    smallest = int(torch.bincount(task.y_train.cpu(), minlength=task.n_classes)[classes].min())
+    if cfg.per_class * cfg.steps > smallest:
+        raise ValueError(f"per_class={cfg.per_class} x steps={cfg.steps} distilled samples per class exceeds the smallest "
+                         f"class of {task.name} ({smallest} training samples): lower per_class or steps.")
+    return cfg
+
 class Distiller:
     "Learn a distilled set for `task` with `cfg` (checkpointing to `ckpt` when given)."
     def __init__(self, task: Task, cfg: DistillConfig, ckpt: str | Path | None = None):
-        self.task, self.cfg = task, validate(cfg, task.n_classes)
+        self.task, self.cfg = task, check_task(cfg, task)
         self.dev = torch.device(cfg.device)
         self.model = make_model(cfg.model, task.in_shape, task.n_classes).to(self.dev)
         self.classes = list(cfg.classes) if cfg.classes is not None else list(range(task.n_classes))
@@ -219,7 +235,8 @@ def eval_inits(self: Distiller, n: int) -> dict:
 @patch
 def _diverged(self: Distiller, what: str):
     c = self.cfg
-    kept = f" The last good checkpoint is kept at {self.ckpt}." if self.ckpt else ''
+    kept = (f" The last good checkpoint is kept at {self.ckpt}." if self.ckpt and self.ckpt.exists() else
+            " No checkpoint had been written yet." if self.ckpt else '')
     raise DivergenceError(f"Distillation diverged at outer step {self.it}: {what}.{kept} Try a lower step size, "
                           f"e.g. distill_lr={c.distill_lr / 2:g} (now {c.distill_lr:g}) or lr={c.lr / 2:g} (now {c.lr:g}).")
 
@@ -264,19 +281,39 @@ def evaluate(self: Distiller, n: int | None = None) -> Tensor:
 # %% ../nbs/05_distill.ipynb #f527314e
 _RESUMABLE = ('iterations', 'eval_every', 'eval_nets', 'ckpt_every', 'device')
 
+CKPT_FORMAT = 'dataset_distillation.checkpoint'
+_CKPT_KEYS = ('x', 'y', 'raw', 'opt', 'sched', 'it', 'seconds', 'history', 'config')
+
+def _task_id(t: Task) -> dict: return {'name': t.name, 'in_shape': list(t.in_shape), 'n_classes': t.n_classes, 'n_train': len(t.x_train)}
+
 @patch
 def save_checkpoint(self: Distiller):
+    "Write the run's state to `self.ckpt` atomically, sealed with the sha256 of its bytes."
     if not self.ckpt: return
     state = {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(),
              'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'it': self.it,
-             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg)}
-    atomic_write(self.ckpt, lambda tmp: torch.save(state, tmp))
+             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task)}
+    buf = io.BytesIO(); torch.save(state, buf); payload = buf.getvalue()
+    sealed = {'format': CKPT_FORMAT, 'sha256': hashlib.sha256(payload).hexdigest(),
+              'state': torch.frombuffer(bytearray(payload), dtype=torch.uint8)}
+    atomic_write(self.ckpt, lambda tmp: torch.save(sealed, tmp))
 
 @patch
 def load_checkpoint(self: Distiller):
-    try: s = torch.load(self.ckpt, map_location=self.dev, weights_only=True)
-    except Exception as e: raise ValueError(f"Checkpoint {self.ckpt} cannot be read ({type(e).__name__}: {e}); "
-                                            f"delete it to start over.") from None
+    "Restore the run's state from `self.ckpt`, refusing a corrupt, altered or foreign file before using it."
+    bad = lambda why: ValueError(f"Checkpoint {self.ckpt} {why}; delete it (or use another checkpoint path) to start over.")
+    def read(f, dev):
+        try: return torch.load(f, map_location=dev, weights_only=True)
+        except Exception as e: raise bad(f"cannot be read ({type(e).__name__}: {e})") from None
+    s = read(self.ckpt, 'cpu')
+    if isinstance(s, dict) and s.get('format') == CKPT_FORMAT:  # the digest is checked before the state is unpickled
+        payload = s['state'].numpy().tobytes() if torch.is_tensor(s.get('state')) else b''
+        if hashlib.sha256(payload).hexdigest() != s.get('sha256'): raise bad("was altered or corrupted: its sha256 does not match the one sealed in it")
+        s = read(io.BytesIO(payload), self.dev)
+    if not isinstance(s, dict) or (missing := [k for k in _CKPT_KEYS if k not in s]):
+        raise bad(f"is not a checkpoint of this library (missing {missing if isinstance(s, dict) else list(_CKPT_KEYS)})")
+    if 'task' in s and s['task'] != _task_id(self.task):  # e.g. another dataset distilled into the same out_dir
+        raise bad(f"was made for another task ({s['task']}, here {_task_id(self.task)})")
     plain = lambda d: json.loads(json.dumps(d))  # tuples -> lists, as stored
     mine, theirs = plain(asdict(self.cfg)), plain(s['config'])
     diff = [k for k in mine if k not in _RESUMABLE and mine[k] != theirs.get(k)]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_distilled.ipynb #8def92d5
 from __future__ import annotations
-import json, os, tempfile
+import hashlib, json, os, tempfile
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import torch, torch.nn as nn
@@ -80,12 +80,18 @@ def atomic_write(path, write) -> Path:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
+def _digest(tensors: dict, meta: str) -> str:
+    "sha256 of the metadata JSON and of each tensor's name, shape and bytes."
+    h = hashlib.sha256(meta.encode())
+    for k in sorted(tensors): h.update(f'{k}{tuple(tensors[k].shape)}'.encode() + tensors[k].cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
 def save_distilled(distilled: DistilledSet, path) -> Path:
-    "Write `distilled` to `path` (safetensors + JSON metadata), atomically."
-    meta = {'version': dataset_distillation.__version__, **distilled.meta}
-    header = {'format': FORMAT, 'format_version': str(FORMAT_VERSION), 'meta': json.dumps(meta)}
+    "Write `distilled` to `path` (safetensors + JSON metadata + sha256), atomically."
+    meta = json.dumps({'version': dataset_distillation.__version__, **distilled.meta})
     tensors = {'data': distilled.data, 'labels': distilled.labels, 'lrs': distilled.lrs}
     tensors = {k: v.detach().to('cpu', torch.float32).contiguous() for k, v in tensors.items()}
+    header = {'format': FORMAT, 'format_version': str(FORMAT_VERSION), 'meta': meta, 'sha256': _digest(tensors, meta)}
     return atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=header))
 
 def load_distilled(path, device='cpu') -> DistilledSet:
@@ -99,6 +105,8 @@ def load_distilled(path, device='cpu') -> DistilledSet:
         raise ValueError(f"{path} is not a readable distilled-set file (truncated or corrupt?): {e}") from None
     if header.get('format') != FORMAT or not {'data', 'labels', 'lrs'} <= tensors.keys():
         raise ValueError(f"{path} is a safetensors file but not a distilled set (format={header.get('format')!r}).")
+    if 'sha256' in header and _digest(tensors, header.get('meta', '')) != header['sha256']:  # files of 0.1.0 have none
+        raise ValueError(f"{path} was altered or corrupted: its contents do not match the sha256 in its header.")
     if int(header.get('format_version', 0)) > FORMAT_VERSION:
         raise ValueError(f"{path} uses distilled-set format {header['format_version']}, newer than this library's "
                          f"{FORMAT_VERSION}: upgrade dataset_distillation to read it.")

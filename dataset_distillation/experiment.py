@@ -10,7 +10,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 import torch
 import dataset_distillation
-from .distill import DistillConfig, Distiller, Task, image_task, validate
+from .distill import DistillConfig, Distiller, Task, check_task, image_task, validate
 from .distilled import save_distilled, atomic_write
 
 # %% auto #0
@@ -88,7 +88,7 @@ class RunLock:
                 except (OSError, ValueError): pid = 0
                 if pid and pid != os.getpid() and _alive(pid):
                     raise RuntimeError(f"{self.path.parent} is in use by another run (pid {pid}): wait for it to finish "
-                                       f"or choose another out_dir.") from None
+                                       f"or choose another out_dir (if pid {pid} is not a run, delete {self.path}).") from None
                 self.path.unlink(missing_ok=True)  # stale: its owner is gone
         raise RuntimeError(f"Could not lock {self.path.parent}.")
     def __exit__(self, *exc): self.path.unlink(missing_ok=True)
@@ -159,7 +159,8 @@ def resolve(params: dict) -> dict:
     else: validate(DistillConfig(**{**cfg, 'model': 'mlp'}))  # model decided once the data's shape is known
     maxlen = p['maxlen'] if p['maxlen'] is not None else text_base.get('maxlen', TEXT_DEFAULTS.get(ds, 30))
     if maxlen < 1: raise ValueError(f"maxlen={maxlen}: must be at least 1.")
-    return {'dataset': ds, 'cfg': cfg, 'maxlen': maxlen, 'max_vocab': p['max_vocab'] or text_base.get('max_vocab', 5000),
+    if (mv := p['max_vocab']) is not None and mv < 1: raise ValueError(f"max_vocab={mv}: must be at least 1 (or None for the preset's).")
+    return {'dataset': ds, 'cfg': cfg, 'maxlen': maxlen, 'max_vocab': mv if mv is not None else text_base.get('max_vocab', 5000),
             'data_dir': p['data_dir'], 'out_dir': p['out_dir'], 'baselines': p['baselines'], 'preset': p['preset'],
             'final_nets': 1 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
 
@@ -172,11 +173,8 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     task = make_task(ds, r['maxlen'], r['max_vocab'])
     cfg = dict(r['cfg'])
     cfg.setdefault('model', _auto_model(r['dataset'], ds.kind, task.in_shape))
-    smallest = int(torch.bincount(task.y_train, minlength=task.n_classes).min())
-    if cfg['per_class'] * cfg['steps'] > smallest:
-        raise ValueError(f"per_class={cfg['per_class']} x steps={cfg['steps']} distilled samples per class exceeds the "
-                         f"smallest class of {r['dataset']} ({smallest} training samples): lower per_class or steps.")
+    cfg = check_task(DistillConfig(**cfg), task)  # class indices and sizes, before the output folder is touched
     extra = {'preset': r['preset'], 'params': {k: v for k, v in params.items()}}
     if ds.kind == 'text': extra['text'] = {'maxlen': r['maxlen'], 'max_vocab': r['max_vocab'], 'glove_dim': 50}
-    rec, d = run_task(task, DistillConfig(**cfg), r['out_dir'], r['final_nets'], progress, **extra)
+    rec, d = run_task(task, cfg, r['out_dir'], r['final_nets'], progress, **extra)
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=Path(r['out_dir']))

@@ -15,3 +15,9 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
   echo "$want" > "$stamp"
 fi
+# Fashion-MNIST's offline source is Debian's dataset-fashion-mnist package, fetched (no install) with
+# `apt-get download`, which needs the package lists: refresh them once if they are missing (root only).
+if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ] && [ ! -e .venv/.apt-checked ]; then
+  if ! apt-cache show dataset-fashion-mnist >/dev/null 2>&1; then apt-get update -qq >/dev/null 2>&1 || true; fi
+  touch .venv/.apt-checked
+fi
