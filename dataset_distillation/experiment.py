@@ -34,12 +34,15 @@ PAPER = {  # dataset[/random] -> recipe; outer_epochs / decay_epochs count passe
 TEXT_DATASETS = ('trec6', 'trec50', 'sst5', 'imdb', 'polarity')
 N_TRAIN = {'mnist': 60000, 'fashion_mnist': 60000, 'cifar10': 50000, 'trec6': 5452, 'trec50': 5452, 'sst5': 8544,
            'imdb': 25000, 'polarity': 1000}
-SMOKE = dict(steps=1, epochs=3, per_class=1, iterations=150, batch_size=256, eval_every=50, eval_nets=4, n_nets=1)
+SMOKE = dict(steps=1, epochs=3, per_class=1, iterations=150, batch_size=256, eval_every=50, eval_nets=4, n_nets=1,
+             decay_every=1000)  # no decay within a smoke run
 SMOKE_TEXT = dict(SMOKE, iterations=20, batch_size=128, eval_every=0)  # recurrent nets are slower per step
 
 def preset(dataset: str, name: str = 'smoke', init: str = 'fixed', n_train: int | None = None) -> dict:
     "Config fields (plus `maxlen`/`max_vocab` for text) for `dataset` under preset `name` ('smoke' or 'paper')."
-    if name == 'smoke': return dict(SMOKE_TEXT if dataset in TEXT_DATASETS or dataset.startswith('csv:') else SMOKE)
+    if name == 'smoke':
+        if dataset == 'cifar10': return dict(SMOKE, iterations=20)  # AlexCifarNet: ~1 s per outer step on a laptop CPU
+        return dict(SMOKE_TEXT if dataset in TEXT_DATASETS or dataset.startswith('csv:') else SMOKE)
     if name != 'paper': raise ValueError(f"preset={name!r}: choose 'smoke' or 'paper'.")
     key = f'{dataset}/random' if init == 'random' and f'{dataset}/random' in PAPER else dataset
     if key not in PAPER: raise ValueError(f"No paper recipe for {dataset!r}; known: {', '.join(sorted(PAPER))}. Use preset='smoke' and set the parameters.")
@@ -120,7 +123,7 @@ PARAMS = {  # name -> (types, default); None = from the preset
     'dataset': (str, 'mnist'), 'model': (str, 'auto'), 'labels': (str, 'soft'), 'init': (str, 'fixed'),
     'per_class': (int, None), 'steps': (int, None), 'epochs': (int, None), 'iterations': (int, None),
     'n_nets': (int, None), 'eval_nets': (int, None), 'baselines': (bool, False), 'seed': (int, 0),
-    'device': (str, 'cpu'), 'out_dir': (str, 'runs/distill'), 'preset': (str, 'smoke'), 'data_dir': (str, None),
+    'device': (str, 'cpu'), 'out_dir': (str, 'runs/distill'), 'preset': (str, 'smoke'), 'data_dir': (str, None), 'data_opts': (dict, None),
     'maxlen': (int, None), 'max_vocab': (int, None), 'distill_lr': (float, None), 'lr': (float, None),
     'batch_size': (int, None), 'memory': (str, None), 'classes': (list, None),
 }
@@ -161,7 +164,7 @@ def resolve(params: dict) -> dict:
     if maxlen < 1: raise ValueError(f"maxlen={maxlen}: must be at least 1.")
     if (mv := p['max_vocab']) is not None and mv < 1: raise ValueError(f"max_vocab={mv}: must be at least 1 (or None for the preset's).")
     return {'dataset': ds, 'cfg': cfg, 'maxlen': maxlen, 'max_vocab': mv if mv is not None else text_base.get('max_vocab', 5000),
-            'data_dir': p['data_dir'], 'out_dir': p['out_dir'], 'baselines': p['baselines'], 'preset': p['preset'],
+            'data_dir': p['data_dir'], 'data_opts': p['data_opts'] or {}, 'out_dir': p['out_dir'], 'baselines': p['baselines'], 'preset': p['preset'],
             'final_nets': 1 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
 
 # %% ../nbs/06_experiment.ipynb #8b817af1
@@ -169,7 +172,7 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     "Resolve `params`, distil and evaluate; returns `record`, `task`, `distiller`, `distilled`, `out_dir`."
     from dataset_distillation.data import load
     r = resolve(params)
-    ds = load(r['dataset'], data_dir=r['data_dir'])
+    ds = load(r['dataset'], data_dir=r['data_dir'], **r['data_opts'])
     task = make_task(ds, r['maxlen'], r['max_vocab'])
     cfg = dict(r['cfg'])
     cfg.setdefault('model', _auto_model(r['dataset'], ds.kind, task.in_shape))

@@ -25,6 +25,8 @@ def _keep(cell) -> bool:
     cell.source = '\n'.join(l for l in cell.source.splitlines() if not re.search(r'#\|\s*hide_line\s*$', l)).strip()
     for o in cell.get('outputs', []):   # drop ANSI colour codes from tracebacks and logs
         if 'text' in o: o['text'] = re.sub(r'\x1b\[[0-9;]*m', '', ''.join(o['text']) if isinstance(o['text'], list) else o['text'])
+    if not cell.source:  # no code to show (echo: false): templates then skip the input block
+        cell.setdefault('metadata', {})['transient'] = {'remove_source': True}
     return bool(cell.source or cell.get('outputs'))
 
 def processed(path: Path):
@@ -61,10 +63,39 @@ def readme(check: bool = False) -> int:
     path.write_text(text); print(f'wrote {path.relative_to(ROOT)}'); return 0
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;line-height:1.5;color:#222}
-nav{background:#f4f4f8;padding:.6em 1em;border-radius:6px;margin-bottom:1.5em}nav a{margin-right:1em}
-pre{background:#f6f8fa;padding:.8em;overflow-x:auto;border-radius:6px;font-size:13px}
+nav{background:#f4f4f8;padding:.6em 1em;border-radius:6px;margin-bottom:1.5em;display:flex;flex-wrap:wrap;gap:.2em 1em}
+nav a.current{font-weight:bold;color:#222;text-decoration:none}
+pre{background:#f6f8fa;padding:.8em;overflow-x:auto;border-radius:6px;font-size:13px;line-height:1.35}
 .jp-OutputArea-output pre,.output pre{background:#fff;border-left:3px solid #ddd}
+.prompt,.jp-InputPrompt,.jp-OutputPrompt{display:none}.jp-Cell{margin-bottom:.8em}
+.anchor-link{visibility:hidden;margin-left:.3em;text-decoration:none}h1:hover .anchor-link,h2:hover .anchor-link,h3:hover .anchor-link{visibility:visible}
 img{max-width:100%}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}"""
+
+def _pygments_css() -> str:
+    "Syntax-highlighting rules for the code cells (nbconvert marks them up with pygments classes)."
+    from pygments.formatters import HtmlFormatter
+    return HtmlFormatter(style='default').get_style_defs('.highlight') + '.highlight{background:#f6f8fa}'
+
+def _link(href: str, page: Path, pages: dict) -> str | None:
+    "The generated page a notebook link points to, tried relative to its notebook and to the repository root."
+    path, _, frag = href.partition('#')
+    for base in (page.parent, ROOT):
+        if (t := (base/path).resolve()) in pages: return pages[t] + '.html' + (f'#{frag}' if frag else '')
+    return None
+
+def _fix_links(body: str, page: Path, pages: dict) -> str:
+    "Point notebook links at the generated pages and inline local images as data URIs."
+    import base64, mimetypes
+    def href(m):
+        new = _link(m[1], page, pages)
+        if new is None: print(f'warning: {page.name}: link {m[1]!r} is not a notebook that was rendered')
+        return f'href="{new or m[1]}"'
+    def src(m):
+        f = (page.parent/m[1]).resolve()
+        if not f.is_file(): print(f'warning: {page.name}: image {m[1]!r} not found'); return m[0]
+        return f'src="data:{mimetypes.guess_type(f.name)[0]};base64,{base64.b64encode(f.read_bytes()).decode()}"'
+    body = re.sub(r'href="(?![a-z]+:|#)([^"]+\.ipynb(?:#[^"]*)?)"', href, body)
+    return re.sub(r'src="(?![a-z]+:)([^"]+)"', src, body)
 
 def docs(out: Path) -> int:
     "Every notebook -> `out`/<name>.html (basic template), with a shared nav bar; index.html is the home page."
@@ -73,15 +104,16 @@ def docs(out: Path) -> int:
     nbs = ROOT/cfg['DEFAULT']['nbs_path']
     pages = [p for p in sorted(nbs.rglob('*.ipynb')) if not any(s.startswith(('_', '.')) for s in p.relative_to(nbs).parts)]
     name = lambda p: 'index' if p.name == 'index.ipynb' else str(p.relative_to(nbs).with_suffix('')).replace('/', '__')
-    nav = '<nav>' + ''.join(f'<a href="{name(p)}.html">{html.escape(name(p))}</a>' for p in pages) + '</nav>'
+    names = {p.resolve(): name(p) for p in pages}
     out.mkdir(parents=True, exist_ok=True)
-    exp = HTMLExporter(template_name='basic')
+    exp, css = HTMLExporter(template_name='basic'), CSS + _pygments_css()
     for p in pages:
+        nav = '<nav>' + '\n'.join(f'<a href="{name(q)}.html"{" class=current" if q == p else ""}>{html.escape(name(q))}</a>'
+                                   for q in pages) + '</nav>'
         body, _ = exp.from_notebook_node(processed(p))
-        body = re.sub(r'href="(\d\d[\w-]*|index)\.ipynb"', r'href="\1.html"', body)
         title = html.escape(name(p))
         (out/f'{name(p)}.html').write_text(f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>'
-                                           f'<style>{CSS}</style></head><body>{nav}{body}</body></html>')
+                                           f'<style>{css}</style></head><body>{nav}{_fix_links(body, p, names)}</body></html>')
     print(f'wrote {len(pages)} pages to {out}'); return 0
 
 if __name__ == '__main__':
