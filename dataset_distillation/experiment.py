@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_experiment.ipynb #4706e34e
 from __future__ import annotations
-import json, math, os, time
+import hashlib, json, math, os, re, time
 from types import SimpleNamespace
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -15,7 +15,8 @@ from .distilled import save_distilled, atomic_write
 
 # %% auto #0
 __all__ = ['PAPER', 'TEXT_DATASETS', 'N_TRAIN', 'SMOKE', 'SMOKE_TEXT', 'AUTO_MODEL', 'TEXT_DEFAULTS', 'PARAMS', 'preset',
-           'result_record', 'run_task', 'RunLock', 'text_task', 'make_task', 'resolve', 'run_experiment']
+           'result_record', 'run_task', 'RunLock', 'text_task', 'make_task', 'default_out_dir', 'resolve',
+           'run_experiment']
 
 # %% ../nbs/06_experiment.ipynb #22fd3261
 PAPER = {  # dataset[/random] -> recipe; outer_epochs / decay_epochs count passes over the real training set
@@ -48,8 +49,9 @@ def preset(dataset: str, name: str = 'smoke', init: str = 'fixed', n_train: int 
     if key not in PAPER: raise ValueError(f"No paper recipe for {dataset!r}; known: {', '.join(sorted(PAPER))}. Use preset='smoke' and set the parameters.")
     r = dict(PAPER[key]); oe, de = r.pop('outer_epochs'), r.pop('decay_epochs')
     per_epoch = max(1, (n_train or N_TRAIN.get(dataset, 60000)) // 1024)
+    every = max(1, 10 * per_epoch) if oe * per_epoch > 200 else 0   # evaluate every 10 real-data epochs
     return {**r, 'init': init, 'iterations': oe * per_epoch, 'decay_every': de * per_epoch,
-            'eval_every': max(1, 10 * per_epoch) if oe * per_epoch > 200 else 0}
+            'eval_every': every, 'ckpt_every': min(500, every or 500)}
 
 # %% ../nbs/06_experiment.ipynb #3fcb3518
 def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> dict:
@@ -123,7 +125,7 @@ PARAMS = {  # name -> (types, default); None = from the preset
     'dataset': (str, 'mnist'), 'model': (str, 'auto'), 'labels': (str, 'soft'), 'init': (str, 'fixed'),
     'per_class': (int, None), 'steps': (int, None), 'epochs': (int, None), 'iterations': (int, None),
     'n_nets': (int, None), 'eval_nets': (int, None), 'baselines': (bool, False), 'seed': (int, 0),
-    'device': (str, 'cpu'), 'out_dir': (str, 'runs/distill'), 'preset': (str, 'smoke'), 'data_dir': (str, None), 'data_opts': (dict, None),
+    'device': (str, 'cpu'), 'out_dir': (str, None), 'preset': (str, 'smoke'), 'data_dir': (str, None), 'data_opts': (dict, None),
     'maxlen': (int, None), 'max_vocab': (int, None), 'distill_lr': (float, None), 'lr': (float, None),
     'batch_size': (int, None), 'memory': (str, None), 'classes': (list, None),
 }
@@ -133,6 +135,12 @@ def _auto_model(dataset: str, kind: str | None = None, shape: tuple | None = Non
     if kind == 'text' or dataset.startswith('csv:'): return 'textconvnet'
     if kind == 'image' and shape and len(shape) == 3 and shape[1] == shape[2] and shape[1] in (28, 32): return 'lenet'
     return 'mlp'
+
+def default_out_dir(dataset: str, cfg: dict, *extra) -> str:
+    "`runs/<dataset>-<model>-<labels>-<init>-<hash of the whole config>`: one folder per configuration."
+    tag = hashlib.sha256(json.dumps([dataset, cfg, *extra], sort_keys=True, default=str).encode()).hexdigest()[:8]
+    name = re.sub(r'[^A-Za-z0-9_.-]+', '_', Path(dataset.split(':', 1)[-1]).stem if ':' in dataset else dataset)
+    return str(Path('runs') / f"{name}-{cfg.get('model', 'auto')}-{cfg['labels']}-{cfg['init']}-{tag}")
 
 def resolve(params: dict) -> dict:
     "Checked, complete parameters: preset values filled in where a parameter is None."
@@ -163,8 +171,10 @@ def resolve(params: dict) -> dict:
     maxlen = p['maxlen'] if p['maxlen'] is not None else text_base.get('maxlen', TEXT_DEFAULTS.get(ds, 30))
     if maxlen < 1: raise ValueError(f"maxlen={maxlen}: must be at least 1.")
     if (mv := p['max_vocab']) is not None and mv < 1: raise ValueError(f"max_vocab={mv}: must be at least 1 (or None for the preset's).")
-    return {'dataset': ds, 'cfg': cfg, 'maxlen': maxlen, 'max_vocab': mv if mv is not None else text_base.get('max_vocab', 5000),
-            'data_dir': p['data_dir'], 'data_opts': p['data_opts'] or {}, 'out_dir': p['out_dir'], 'baselines': p['baselines'], 'preset': p['preset'],
+    max_vocab = mv if mv is not None else text_base.get('max_vocab', 5000)
+    return {'dataset': ds, 'cfg': cfg, 'maxlen': maxlen, 'max_vocab': max_vocab,
+            'data_dir': p['data_dir'], 'data_opts': p['data_opts'] or {},
+            'out_dir': p['out_dir'] or default_out_dir(ds, cfg, maxlen, max_vocab), 'baselines': p['baselines'], 'preset': p['preset'],
             'final_nets': 1 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
 
 # %% ../nbs/06_experiment.ipynb #8b817af1

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The main job: install, then distil full MNIST with the experiment notebook's default settings.
-# Extra arguments go to papermill (e.g. -p preset paper). Outputs land in runs/main/ (git-ignored).
+# Extra arguments go to papermill (e.g. -p preset paper). Outputs land in runs/main/ (git-ignored), or
+# runs/main-<hash of the arguments>/ when arguments are given, so each configuration keeps its own
+# checkpoint and rerunning the same command resumes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-out=${DD_OUT:-runs/main}
+if [ $# -eq 0 ]; then out=${DD_OUT:-runs/main}; else out=${DD_OUT:-runs/main-$(printf '%s\n' "$@" | sha256sum | cut -c1-8)}; fi
 mkdir -p "$out"
 .venv/bin/papermill nbs/experiments/distill.ipynb "$out/distill.ipynb" --cwd nbs/experiments \
   -p dataset mnist -p out_dir "$(pwd)/$out" "$@"

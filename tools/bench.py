@@ -1,0 +1,260 @@
+#!/usr/bin/env python
+"""Benchmark the outer step: speed, gradient overhead, n_nets scaling and memory (run on demand).
+
+    python tools/bench.py [--quick] [--threads N] [--device cpu|cuda] [--out results/bench.json]
+
+Configurations, all with a real batch of 1024:
+  A   MNIST/LeNet, fixed init, 1 step x 3 epochs (10 images)
+  B1/B4/B8  MNIST/LeNet, random init, 10 x 3 (100 images), n_nets = 1, 4, 8
+  C   AlexCifarNet on random 32x32x3 inputs, fixed init, 10 x 3 (100 images)
+  D   TREC-6/Bi-LSTM, fixed init, 1 x 5 (6 sentences)
+For each: seconds per `Distiller.step()` (data sampling included) after warm-up, the pure compute of
+`meta_grad` on a fixed batch, its forward-only twin (the T inner steps and the real-batch loss under
+`torch.no_grad`, no meta-gradient) and the ratio of the two (the gradient overhead). Then the peak
+memory of the 'full' and 'bounded' meta-gradient modes at T = 30 and 100 and their gradient difference,
+and the whole-process peak RSS of A, B1 and B4, each in a fresh subprocess. Writes the JSON to --out and
+a markdown table beside it (same name, .md), next to the original code's numbers.
+`--quick` (3 steps per config, no D, no T = 100) is a smoke check of the script, not a measurement.
+"""
+import argparse, itertools, json, os, platform, resource, subprocess, sys, time, traceback
+from pathlib import Path
+import numpy as np
+import torch
+from torch.func import vmap
+from dataset_distillation.data import load
+from dataset_distillation.distill import DistillConfig, Distiller, Task, image_task
+from dataset_distillation.experiment import make_task, preset
+from dataset_distillation.unroll import meta_grad, outer_loss, peak_memory
+
+ROOT = Path(__file__).resolve().parents[1]
+# the original code on this machine: 2 threads, real batch 1024
+ORIGINAL = {'A': {'step_s': 0.112, 'compute_s': 0.074, 'data_s': 0.037, 'rss_mib': 656},
+            'B1': {'step_s': 0.200, 'rss_mib': 693},
+            'B4': {'step_s': 0.773, 'rss_mib': 819}}
+TARGET_SPEEDUP, TARGET_OVERHEAD, TARGET_BOUNDED = 1.5, 3.0, 0.25
+CONFIGS = {  # name -> (task, preset dataset, init, overrides)
+    'A': ('mnist', 'mnist', 'fixed', {}),
+    'B1': ('mnist', 'mnist', 'random', {'n_nets': 1}),
+    'B4': ('mnist', 'mnist', 'random', {'n_nets': 4}),
+    'B8': ('mnist', 'mnist', 'random', {'n_nets': 8}),
+    'C': ('random32', 'cifar10', 'fixed', {}),
+    'D': ('trec6', 'trec6', 'fixed', {}),
+}
+LENET = ('A', 'B1', 'B4', 'B8')
+
+# ---------------------------------------------------------------- helpers
+_TASKS = {}
+def get_task(name: str) -> Task:
+    "The benchmark's task `name` (cached): real MNIST, real TREC-6 or random 32x32x3 images."
+    if name not in _TASKS:
+        if name == 'mnist': _TASKS[name] = image_task(load('mnist'))
+        elif name == 'trec6': _TASKS[name] = make_task(load('trec6'), 30, 5000)
+        elif name == 'random32':  # AlexCifarNet cost does not depend on the pixels: no CIFAR-10 download needed
+            g = torch.Generator().manual_seed(0)
+            x, y = torch.randn(4096, 3, 32, 32, generator=g), torch.randint(0, 10, (4096,), generator=g)
+            _TASKS[name] = Task('random32', x, y, x[:256], y[:256], [str(i) for i in range(10)])
+        else: raise ValueError(f"Unknown task {name!r}.")
+    return _TASKS[name]
+
+def make_config(name: str, device: str, **over) -> DistillConfig:
+    "The paper recipe behind configuration `name`, with a real batch of 1024."
+    task, ds, init, extra = CONFIGS[name]
+    f = preset(ds, 'paper', init, len(get_task(task).y_train))
+    for k in ('maxlen', 'max_vocab'): f.pop(k, None)
+    return DistillConfig(**{**f, **extra, 'batch_size': 1024, 'device': device, 'eval_every': 0, 'ckpt_every': 0, **over})
+
+def _sync(dev: torch.device):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+def timeit(fn, n: int, warmup: int, dev: torch.device) -> list:
+    "Wall-clock seconds of `n` calls of `fn` after `warmup` untimed ones."
+    for _ in range(warmup): fn()
+    ts = []
+    for _ in range(n):
+        _sync(dev); t0 = time.perf_counter(); fn(); _sync(dev); ts.append(time.perf_counter() - t0)
+    return ts
+
+def stats(ts: list) -> dict:
+    "Median, p10 and p90 of timings `ts` in seconds."
+    a = np.asarray(ts)
+    return {'median': float(np.median(a)), 'p10': float(np.percentile(a, 10)), 'p90': float(np.percentile(a, 90)), 'n': len(a)}
+
+def forward_only(model, x, y, raw, params0: dict, xb, yb, transform: str = 'none'):
+    "The computation `meta_grad` differentiates, without the meta-gradient: T inner steps + real-batch loss."
+    n = next(iter(params0.values())).shape[0]
+    with torch.no_grad():  # the inner `grad` still runs (a function transform ignores the outer no_grad)
+        if n == 1: return outer_loss(model, x, y, raw, {k: v[0] for k, v in params0.items()}, xb, yb, transform)
+        f = vmap(lambda p: outer_loss(model, x, y, raw, p, xb, yb, transform), randomness='different')
+        return f(params0).mean()
+
+def machine(device: str) -> dict:
+    "What the numbers were measured on."
+    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): cpu = platform.processor() or 'unknown'
+    info = {'cpu': cpu, 'threads': torch.get_num_threads(), 'torch': torch.__version__, 'python': platform.python_version(),
+            'device': device, 'cpu_count': len(os.sched_getaffinity(0))}
+    if torch.device(device).type == 'cuda': info['gpu'] = torch.cuda.get_device_name(torch.device(device))
+    try: info['commit'] = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError: pass
+    return info
+
+# ---------------------------------------------------------------- measurements
+def bench_config(name: str, device: str, n: int, warmup: int) -> dict:
+    "Outer-step, compute, data and forward-only timings of configuration `name` (`warmup` untimed outer steps first)."
+    cfg = make_config(name, device)
+    d = Distiller(get_task(CONFIGS[name][0]), cfg)
+    dev, c = d.dev, d.cfg
+    losses = []
+    step = timeit(lambda: losses.append(d.step()), n, max(warmup, 1), dev)
+    it = itertools.count(d.it)  # fresh step indices: a new permutation and fresh inits each call, as in training
+    data = timeit(lambda: (i := next(it), d.real_batch(i), d.inits(i)), n, 0, dev)
+    xb, yb = d.real_batch(0); p0 = d.inits(0)
+    x, y, raw = d.x.detach(), d.y.detach(), d.raw.detach()
+    compute = timeit(lambda: meta_grad(d.model, x, y, raw, p0, xb, yb, c.label_transform, c.memory), n, min(warmup, 1), dev)
+    fwd = timeit(lambda: forward_only(d.model, x, y, raw, p0, xb, yb, c.label_transform), n, 1, dev)
+    r = {'config': {k: getattr(c, k) for k in ('model', 'init', 'n_nets', 'steps', 'epochs', 'per_class', 'batch_size', 'memory')},
+         'T': c.T, 'n_distilled': c.steps * d.x.shape[1], 'step_s': stats(step), 'compute_s': stats(compute),
+         'data_s': stats(data), 'forward_s': stats(fwd), 'last_loss': losses[-1]}
+    r['overhead'] = r['step_s']['median'] / r['forward_s']['median']          # outer step / forward only
+    r['compute_overhead'] = r['compute_s']['median'] / r['forward_s']['median']  # meta_grad / forward only
+    if name in ORIGINAL:
+        r['speedup'] = ORIGINAL[name]['step_s'] / r['step_s']['median']
+        r['speedup_met'] = r['speedup'] >= TARGET_SPEEDUP
+    if name in LENET: r['overhead_met'] = r['overhead'] <= TARGET_OVERHEAD
+    return r
+
+def bench_memory(epochs: int, device: str) -> dict:
+    "Peak memory of the 'full' and 'bounded' modes for LeNet, 10 x `epochs` steps of 10 images, and their gradient difference."
+    cfg = make_config('A', device, steps=10, epochs=epochs)
+    d = Distiller(get_task('mnist'), cfg)
+    xb, yb = d.real_batch(0)
+    args = (d.model, d.x.detach(), d.y.detach(), d.raw.detach(), d.theta0, xb, yb, cfg.label_transform)
+    out, mib = {}, {}
+    for mode in ('full', 'bounded'):
+        meta_grad(*args, mode=mode)  # warm-up: one-off allocations (thread pools, kernels) are not the mode's
+        mib[mode] = peak_memory(lambda: out.__setitem__(mode, meta_grad(*args, mode=mode)), device)
+    (lf, gf), (lb, gb) = out['full'], out['bounded']
+    rel = max(((a - b).norm() / a.norm().clamp_min(1e-30)).item() for a, b in zip(gf, gb))
+    r = {'T': cfg.T, 'full_mib': mib['full'], 'bounded_mib': mib['bounded'], 'rel_grad_diff': rel,
+         'loss_diff': abs(lf.item() - lb.item()), 'grad_diff_ok': rel < 1e-5,
+         'how': 'CUDA allocator peak' if d.dev.type == 'cuda' else 'RSS high-water mark above the baseline'}
+    if None not in mib.values():
+        r['bounded_over_full'] = mib['bounded'] / mib['full']
+        if cfg.T >= 100: r['bounded_met'] = r['bounded_over_full'] <= TARGET_BOUNDED
+    return r
+
+def rss_child(name: str, device: str, steps: int):
+    "Fresh-process run of configuration `name`: load data, build the Distiller, take `steps` steps; print peak RSS."
+    d = Distiller(get_task(CONFIGS[name][0]), make_config(name, device))
+    for _ in range(steps): d.step()
+    r = {'rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'steps': steps}  # Linux: KiB
+    if d.dev.type == 'cuda': r['cuda_peak_mib'] = torch.cuda.max_memory_allocated(d.dev) / 2**20
+    print(json.dumps(r))
+
+def bench_rss(name: str, args) -> dict:
+    "Peak RSS of a fresh process running configuration `name`."
+    cmd = [sys.executable, __file__, '--rss-child', name, '--threads', str(args.threads), '--device', args.device,
+           '--rss-steps', str(2 if args.quick else 5)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if p.returncode: raise RuntimeError(f"subprocess exited with {p.returncode}: {p.stderr.strip()[-2000:]}")
+    r = json.loads(p.stdout.strip().splitlines()[-1])
+    if name in ORIGINAL: r['original_rss_mib'] = ORIGINAL[name]['rss_mib']
+    return r
+
+# ---------------------------------------------------------------- report
+def _f(v, fmt='{:.3f}', none='—'): return none if v is None else fmt.format(v)
+def _ok(v): return '—' if v is None else ('yes' if v else 'no')
+
+def markdown(res: dict) -> str:
+    "The results as a markdown report, our numbers beside the original code's."
+    m = res['machine']
+    lines = ['# Outer-step benchmark', '',
+             f"Machine: {m['cpu']} ({m['cpu_count']} cores visible), {m['threads']} torch threads, torch {m['torch']}, "
+             f"device {m['device']}{' (' + m['gpu'] + ')' if 'gpu' in m else ''}; commit {m.get('commit', '?')}; {res['date']}.", '']
+    if res['quick']: lines += ['**Quick smoke run (3 steps per config): these numbers are not a measurement.**', '']
+    if m['threads'] != 2 or m['device'] != 'cpu':
+        lines += ['Note: the original numbers were taken on CPU with 2 threads; this run differs, so the speed-up is not like for like.', '']
+    lines += [f"Real batch 1024. Step = one `Distiller.step()` (data sampling included), median of {res['n_steps']} after warm-up "
+              "(p10-p90 in brackets); compute = `meta_grad` alone on a fixed batch; forward = the same T inner steps and "
+              "real-batch loss without the meta-gradient; overhead = step / forward (compute / forward in brackets). "
+              f"Targets: speed-up >= {TARGET_SPEEDUP}x over the original, overhead <= {TARGET_OVERHEAD} for LeNet.", '',
+              '| config | T | step s | compute s | data s | forward s | overhead | <= 3.0 | original step s | speed-up | >= 1.5x | peak RSS MiB | original RSS MiB |',
+              '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for name in CONFIGS:
+        r, o, rs = res['configs'].get(name), ORIGINAL.get(name, {}), res['rss'].get(name) or {}
+        desc = {'A': 'A MNIST/LeNet fixed 1x3', 'B1': 'B MNIST/LeNet random 10x3, n_nets=1', 'B4': 'B n_nets=4',
+                'B8': 'B n_nets=8', 'C': 'C AlexCifarNet 32x32x3 fixed 10x3', 'D': 'D TREC-6/Bi-LSTM fixed 1x5'}[name]
+        if r is None: lines.append(f'| {desc} | skipped |' + ' |' * 11); continue
+        if 'error' in r: lines.append(f"| {desc} | error: {r['error'].splitlines()[0][:120]} |" + ' |' * 11); continue
+        s = r['step_s']
+        lines.append(f"| {desc} | {r['T']} | {s['median']:.3f} ({s['p10']:.3f}-{s['p90']:.3f}) | {r['compute_s']['median']:.3f} "
+                     f"| {r['data_s']['median']:.3f} | {r['forward_s']['median']:.3f} | {r['overhead']:.2f} ({r['compute_overhead']:.2f}) "
+                     f"| {_ok(r.get('overhead_met'))} | {_f(o.get('step_s'))} | {_f(r.get('speedup'), '{:.2f}x')} "
+                     f"| {_ok(r.get('speedup_met'))} | {_f(rs.get('rss_mib'), '{:.0f}')} | {_f(o.get('rss_mib'), '{:.0f}')} |")
+    if 'A' in ORIGINAL: lines += ['', f"Original config A split: {ORIGINAL['A']['compute_s']} s compute + {ORIGINAL['A']['data_s']} s data loading."]
+    sc = res.get('n_nets_scaling')
+    if sc: lines += ['', f"n_nets scaling (config B): step time at n_nets=8 / n_nets=1 = {sc['step']:.2f} (compute only: {sc['compute']:.2f}; linear would be 8)."]
+    lines += ['', 'Peak memory of one `meta_grad` call, LeNet, 10 distilled images per step, real batch 1024 '
+              f"({next(iter(res['memory'].values()), {}).get('how', '')}):", '',
+              '| T | full MiB | bounded MiB | bounded / full | <= 25% at T=100 | rel. grad difference | < 1e-5 |', '|---|---|---|---|---|---|---|']
+    for T, r in res['memory'].items():
+        if 'error' in r: lines.append(f"| {T} | error: {r['error'].splitlines()[0][:120]} | | | | | |"); continue
+        lines.append(f"| {T} | {_f(r['full_mib'], '{:.1f}')} | {_f(r['bounded_mib'], '{:.1f}')} | {_f(r.get('bounded_over_full'), '{:.0%}')} "
+                     f"| {_ok(r.get('bounded_met'))} | {r['rel_grad_diff']:.1e} | {_ok(r['grad_diff_ok'])} |")
+    errs = {k: v['error'] for k, v in res['rss'].items() if 'error' in v}
+    if errs: lines += [''] + [f"Peak RSS of {k} failed: {e.splitlines()[0][:200]}" for k, e in errs.items()]
+    return '\n'.join(lines) + '\n'
+
+def _try(fn, *a) -> dict:
+    "Run one measurement; on failure record the error instead of stopping the benchmark."
+    try: return fn(*a)
+    except Exception as e:
+        traceback.print_exc()
+        return {'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()[-4000:]}
+
+def main(args):
+    torch.set_num_threads(args.threads)
+    if args.rss_child: return rss_child(args.rss_child, args.device, args.rss_steps)
+    if args.device.startswith('cuda') and not torch.cuda.is_available(): sys.exit(f"--device {args.device}: CUDA is not available here; use --device cpu.")
+    n, warmup = (3, 0) if args.quick else (args.steps, 3)
+    out = Path(args.out); md = out.with_suffix('.md'); out.parent.mkdir(parents=True, exist_ok=True)
+    res = {'machine': machine(args.device), 'date': time.strftime('%Y-%m-%d %H:%M'), 'quick': args.quick, 'n_steps': n,
+           'original': ORIGINAL, 'configs': {}, 'memory': {}, 'rss': {}}
+    print(json.dumps(res['machine']), flush=True)
+    def save():
+        out.write_text(json.dumps(res, indent=1)); md.write_text(markdown(res))
+    for name in CONFIGS:
+        if args.quick and name == 'D': continue
+        t0 = time.perf_counter()
+        res['configs'][name] = r = _try(bench_config, name, args.device, n, warmup)
+        msg = r['error'] if 'error' in r else (f"step {r['step_s']['median']:.3f} s (p10 {r['step_s']['p10']:.3f}, p90 {r['step_s']['p90']:.3f}), "
+                                               f"compute {r['compute_s']['median']:.3f}, data {r['data_s']['median']:.3f}, "
+                                               f"forward {r['forward_s']['median']:.3f}, overhead {r['overhead']:.2f}"
+                                               + (f", speed-up {r['speedup']:.2f}x" if 'speedup' in r else ''))
+        print(f"{name}: {msg}  [{time.perf_counter() - t0:.0f} s]", flush=True); save()
+    b1, b8 = res['configs'].get('B1', {}), res['configs'].get('B8', {})
+    if 'step_s' in b1 and 'step_s' in b8:
+        res['n_nets_scaling'] = {'step': b8['step_s']['median'] / b1['step_s']['median'],
+                                 'compute': b8['compute_s']['median'] / b1['compute_s']['median']}
+        print(f"n_nets scaling 8/1: {res['n_nets_scaling']['step']:.2f}", flush=True)
+    for epochs in ((3,) if args.quick else (3, 10)):
+        res['memory'][str(10 * epochs)] = r = _try(bench_memory, epochs, args.device)
+        print(f"memory T={10 * epochs}: " + (r['error'] if 'error' in r else
+              f"full {_f(r['full_mib'], '{:.1f}')} MiB, bounded {_f(r['bounded_mib'], '{:.1f}')} MiB, rel grad diff {r['rel_grad_diff']:.1e}"), flush=True)
+        save()
+    for name in ('A', 'B1', 'B4'):
+        res['rss'][name] = r = _try(bench_rss, name, args)
+        print(f"peak RSS {name}: " + (r['error'] if 'error' in r else f"{r['rss_mib']:.0f} MiB"), flush=True)
+        save()
+    print(f"wrote {out} and {md}")
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--quick', action='store_true', help='3 steps per config, no D, no T=100: a smoke check')
+    ap.add_argument('--threads', type=int, default=2, help='torch.set_num_threads (the original numbers used 2)')
+    ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
+    ap.add_argument('--out', default=str(ROOT/'results'/'bench.json'), help='JSON path; the markdown goes beside it (.md)')
+    ap.add_argument('--steps', type=int, default=20, help='timed outer steps per config (at least 20 for the report)')
+    ap.add_argument('--rss-child', default=None, help=argparse.SUPPRESS)
+    ap.add_argument('--rss-steps', type=int, default=5, help=argparse.SUPPRESS)
+    main(ap.parse_args())
