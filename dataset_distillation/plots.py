@@ -208,16 +208,17 @@ def show_text(dset: DistilledSet, encoder=None,  # optional: `.decode(x) -> list
     n = min(n or len(x), len(x)); x, y = x[:n], y[:n]
     text = _decode(encoder, x) if encoder is not None else None
     ncols = min(ncols, n); nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(2.1 * ncols, 2.3 * nrows + (0.3 if text else 0) * nrows))
+    fig = Figure(figsize=(2.1 * ncols, (3.2 if text else 2.3) * nrows))
     m = x.abs().max().item() or 1.0
     for i in range(n):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         im = ax.imshow(x[i].numpy(), cmap='RdBu_r', vmin=-m, vmax=m, aspect='auto', interpolation='nearest')
         ax.set_title(_title(dset, y[i], top), fontsize=6, linespacing=1.1)
         ax.tick_params(labelsize=6)
-        if text: ax.set_xlabel('\n'.join(textwrap.wrap(_clip(text[i], max_words), 34)) or '(empty)', fontsize=6)
+        if text: ax.set_xlabel('\n'.join(textwrap.wrap(_clip(text[i], max_words), 28)) or '(empty)', fontsize=6)
         else: ax.set_xlabel('embedding dim', fontsize=6)
         if i % ncols == 0: ax.set_ylabel('position', fontsize=6)
+    fig.subplots_adjust(hspace=0.9 if text else 0.45)  # room for captions above the next row's titles
     fig.colorbar(im, ax=fig.axes, shrink=0.6).ax.tick_params(labelsize=6)
     return fig
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env python
+"""Figures for finished runs: `python tools/figures.py [results/RUN ...]` (default: every run in results/).
+
+For each run folder holding `distilled.safetensors` (and `history.json`), writes small PNGs beside
+them: the distilled images with their top-3 labels (paper Figures 1/5/7/8) and the label matrix
+(Table 1), or for text the embedding heatmaps with decoded sentences (Figures 9/10); and the
+learning curve. Text runs rebuild their encoder from the dataset (deterministic) to decode.
+"""
+import json, sys
+from pathlib import Path
+import torch
+from dataset_distillation.distilled import load_distilled
+from dataset_distillation import plots
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def figures(run: Path):
+    dset = load_distilled(run/'distilled.safetensors')
+    rec = json.loads((run/'results.json').read_text()) if (run/'results.json').exists() else {}
+    if (run/'history.json').exists():
+        plots.save_figure(plots.plot_history(json.loads((run/'history.json').read_text())), run/'learning_curve.png')
+    if dset.data.dim() == 5:   # images (S, N, C, H, W)
+        plots.save_figure(plots.show_images(dset, max_steps=3), run/'distilled_images.png')
+        plots.save_figure(plots.show_labels(dset), run/'labels.png')
+    else:                      # text (S, N, maxlen, dim)
+        from dataset_distillation.data import load
+        from dataset_distillation.experiment import make_task
+        t = rec.get('text', {})
+        task = make_task(load(dset.meta['dataset']), t.get('maxlen', dset.data.shape[-2]), t.get('max_vocab', 5000))
+        enc = task.extra['encoder']
+        plots.save_figure(plots.show_text(dset, enc, n=min(6, dset.n_distilled)), run/'distilled_text.png')
+        (run/'decoded.md').write_text(plots.decoded_markdown(dset, enc, max_words=dset.data.shape[-2]) + '\n')
+    print('figures for', run.relative_to(ROOT) if run.is_relative_to(ROOT) else run)
+
+if __name__ == '__main__':
+    torch.set_num_threads(1)
+    runs = [Path(a).resolve() for a in sys.argv[1:]] or sorted(p.parent for p in (ROOT/'results').glob('*/distilled.safetensors'))
+    for r in runs: figures(r)
