@@ -17,7 +17,7 @@ from .distilled import DistilledSet, atomic_write
 # %% auto #0
 __all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'CKPT_FORMAT', 'Task', 'image_task', 'DistillConfig', 'validate',
            'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError',
-           'check_task', 'Distiller', 'LivePlot']
+           'check_task', 'Distiller', 'read_checkpoint', 'LivePlot']
 
 # %% ../nbs/05_distill.ipynb #d01c1dfc
 @dataclass
@@ -298,20 +298,26 @@ def save_checkpoint(self: Distiller):
               'state': torch.frombuffer(bytearray(payload), dtype=torch.uint8)}
     atomic_write(self.ckpt, lambda tmp: torch.save(sealed, tmp))
 
+def read_checkpoint(path, device='cpu') -> dict:
+    "The state saved in checkpoint `path`, its seal checked before anything is unpickled (no code runs)."
+    bad = lambda why: ValueError(f"Checkpoint {path} {why}; delete it (or use another checkpoint path) to start over.")
+    def read(f, dev):
+        try: return torch.load(f, map_location=dev, weights_only=True)
+        except Exception as e: raise bad(f"cannot be read ({type(e).__name__}: {e})") from None
+    s = read(path, 'cpu')
+    if isinstance(s, dict) and s.get('format') == CKPT_FORMAT:  # the digest is checked before the state is unpickled
+        payload = s['state'].numpy().tobytes() if torch.is_tensor(s.get('state')) else b''
+        if hashlib.sha256(payload).hexdigest() != s.get('sha256'): raise bad("was altered or corrupted: its sha256 does not match the one sealed in it")
+        s = read(io.BytesIO(payload), device)
+    if not isinstance(s, dict) or (missing := [k for k in _CKPT_KEYS if k not in s]):
+        raise bad(f"is not a checkpoint of this library (missing {missing if isinstance(s, dict) else list(_CKPT_KEYS)})")
+    return s
+
 @patch
 def load_checkpoint(self: Distiller):
     "Restore the run's state from `self.ckpt`, refusing a corrupt, altered or foreign file before using it."
     bad = lambda why: ValueError(f"Checkpoint {self.ckpt} {why}; delete it (or use another checkpoint path) to start over.")
-    def read(f, dev):
-        try: return torch.load(f, map_location=dev, weights_only=True)
-        except Exception as e: raise bad(f"cannot be read ({type(e).__name__}: {e})") from None
-    s = read(self.ckpt, 'cpu')
-    if isinstance(s, dict) and s.get('format') == CKPT_FORMAT:  # the digest is checked before the state is unpickled
-        payload = s['state'].numpy().tobytes() if torch.is_tensor(s.get('state')) else b''
-        if hashlib.sha256(payload).hexdigest() != s.get('sha256'): raise bad("was altered or corrupted: its sha256 does not match the one sealed in it")
-        s = read(io.BytesIO(payload), self.dev)
-    if not isinstance(s, dict) or (missing := [k for k in _CKPT_KEYS if k not in s]):
-        raise bad(f"is not a checkpoint of this library (missing {missing if isinstance(s, dict) else list(_CKPT_KEYS)})")
+    s = read_checkpoint(self.ckpt, self.dev)
     if 'task' in s and s['task'] != _task_id(self.task):  # e.g. another dataset distilled into the same out_dir
         raise bad(f"was made for another task ({s['task']}, here {_task_id(self.task)})")
     plain = lambda d: json.loads(json.dumps(d))  # tuples -> lists, as stored

@@ -40,6 +40,7 @@ if __name__ == '__main__':
     a = ap.parse_args()
     if a.snapshot:
         for ck in sorted((ROOT/'runs').glob('*/checkpoint.pt')):
+            if ck.parent.name not in RUNS or (ck.parent/'results.json').exists(): continue  # finished or not ours
             dst = ROOT/'results'/ck.parent.name; dst.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ck, dst/'checkpoint.pt'); print('snapshot', dst/'checkpoint.pt')
         sys.exit(0)
