@@ -183,11 +183,12 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     from dataset_distillation.data import load
     r = resolve(params)
     ds = load(r['dataset'], data_dir=r['data_dir'], **r['data_opts'])
-    task = make_task(ds, r['maxlen'], r['max_vocab'])
+    task, kind = make_task(ds, r['maxlen'], r['max_vocab']), ds.kind
+    del ds  # the task holds the data in model space: keep one copy in memory, not two
     cfg = dict(r['cfg'])
-    cfg.setdefault('model', _auto_model(r['dataset'], ds.kind, task.in_shape))
+    cfg.setdefault('model', _auto_model(r['dataset'], kind, task.in_shape))
     cfg = check_task(DistillConfig(**cfg), task)  # class indices and sizes, before the output folder is touched
     extra = {'preset': r['preset'], 'params': {k: v for k, v in params.items()}}
-    if ds.kind == 'text': extra['text'] = {'maxlen': r['maxlen'], 'max_vocab': r['max_vocab'], 'glove_dim': 50}
+    if kind == 'text': extra['text'] = {'maxlen': r['maxlen'], 'max_vocab': r['max_vocab'], 'glove_dim': 50}
     rec, d = run_task(task, cfg, r['out_dir'], r['final_nets'], progress, **extra)
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=Path(r['out_dir']))

@@ -59,6 +59,7 @@ if __name__ == '__main__':
     cfg = DistillConfig(**{**fields, **over})
     print(a.name, cfg, flush=True)
     task = make_task(ds, maxlen, max_vocab)
+    del ds  # one copy of the data in memory (the task's), not two
     t0 = time.time()
     orig = original_accuracy(task, cfg.model, seed=cfg.seed, progress=False)
     print(a.name, 'original accuracy', orig, f'({time.time() - t0:.0f} s)', flush=True)
