@@ -5,6 +5,7 @@
 # %% ../nbs/02a_text_models.ipynb #842d5018
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
+from .models import n_outputs as _n_out  # one logit for 2-class tasks
 from torch import Tensor
 from fastcore.basics import patch
 
@@ -12,11 +13,6 @@ from fastcore.basics import patch
 __all__ = ['TextConvNet', 'Recurrent', 'TextRNN', 'BiRNN', 'BiLSTM', 'ConvLSTM']
 
 # %% ../nbs/02a_text_models.ipynb #dac8e4e0
-def _n_out(n_classes: int) -> int:
-    "Number of logits: 1 for a 2-class task, else `n_classes`."
-    if n_classes < 2: raise ValueError(f"n_classes={n_classes}: a classifier needs at least 2 classes.")
-    return 1 if n_classes == 2 else n_classes
-
 def _as_seq(x: Tensor, emb_dim: int) -> Tensor:
     "`x` as `(N, maxlen, emb_dim)`, accepting the `(N, 1, maxlen, emb_dim)` layout."
     if x.dim() == 4 and x.shape[1] == 1: x = x.squeeze(1)
