@@ -223,8 +223,10 @@ def main(args):
     print(json.dumps(res['machine']), flush=True)
     def save():
         out.write_text(json.dumps(res, indent=1)); md.write_text(markdown(res))
+    only = set(args.configs.split(',')) if args.configs else set(CONFIGS)
+    if only - set(CONFIGS): sys.exit(f"--configs: unknown {sorted(only - set(CONFIGS))}; choose from {', '.join(CONFIGS)}.")
     for name in CONFIGS:
-        if args.quick and name == 'D': continue
+        if (args.quick and name == 'D') or name not in only: continue
         t0 = time.perf_counter()
         res['configs'][name] = r = _try(bench_config, name, args.device, n, warmup)
         msg = r['error'] if 'error' in r else (f"step {r['step_s']['median']:.3f} s (p10 {r['step_s']['p10']:.3f}, p90 {r['step_s']['p90']:.3f}), "
@@ -237,12 +239,12 @@ def main(args):
         res['n_nets_scaling'] = {'step': b8['step_s']['median'] / b1['step_s']['median'],
                                  'compute': b8['compute_s']['median'] / b1['compute_s']['median']}
         print(f"n_nets scaling 8/1: {res['n_nets_scaling']['step']:.2f}", flush=True)
-    for epochs in ((3,) if args.quick else (3, 10)):
+    for epochs in (() if args.no_memory else (3,) if args.quick else (3, 10)):
         res['memory'][str(10 * epochs)] = r = _try(bench_memory, epochs, args.device)
         print(f"memory T={10 * epochs}: " + (r['error'] if 'error' in r else
               f"full {_f(r['full_mib'], '{:.1f}')} MiB, bounded {_f(r['bounded_mib'], '{:.1f}')} MiB, rel grad diff {r['rel_grad_diff']:.1e}"), flush=True)
         save()
-    for name in ('A', 'B1', 'B4'):
+    for name in (() if args.no_memory else ('A', 'B1', 'B4')):
         res['rss'][name] = r = _try(bench_rss, name, args)
         print(f"peak RSS {name}: " + (r['error'] if 'error' in r else f"{r['rss_mib']:.0f} MiB"), flush=True)
         save()
@@ -255,6 +257,8 @@ if __name__ == '__main__':
     ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     ap.add_argument('--out', default=str(ROOT/'results'/'bench.json'), help='JSON path; the markdown goes beside it (.md)')
     ap.add_argument('--steps', type=int, default=20, help='timed outer steps per config (at least 20 for the report)')
+    ap.add_argument('--configs', default='', help='comma-separated subset of configurations (default: all)')
+    ap.add_argument('--no-memory', action='store_true', help='skip the memory and peak-RSS measurements')
     ap.add_argument('--rss-child', default=None, help=argparse.SUPPRESS)
     ap.add_argument('--rss-steps', type=int, default=5, help=argparse.SUPPRESS)
     main(ap.parse_args())
