@@ -13,7 +13,7 @@ from torch.func import grad, vmap
 from tqdm.auto import tqdm
 import dataset_distillation
 from .models import make_model, init_params, init_batch, fwd
-from .unroll import soft_label_loss, real_loss, train_mode, replay, accuracy, _chunks
+from .unroll import soft_label_loss, real_loss, train_mode, inner_train, replay, accuracy, _chunks
 from .distilled import DistilledSet, evaluate, atomic_write
 from .distill import Task, _seed, init_labels
 from .data import cache_root
@@ -64,7 +64,7 @@ def retrain(model: nn.Module, params0: dict,  # initial weights, `(n, ...)` stac
             p = {k: p[k] - lr * buf[k] for k in p}
         return p
     n, f = next(iter(params0.values())).shape[0], vmap(train, randomness='different')
-    with torch.no_grad(), train_mode(model, True):
+    with torch.no_grad(), train_mode(model, inner_train(model)):
         parts = [f({k: v[s] for k, v in params0.items()}) for s in _chunks(n, net_chunk)]
     return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 

@@ -97,6 +97,7 @@ def forward(self: Recurrent, x: Tensor) -> tuple[Tensor, Tensor]:
 # %% ../nbs/02a_text_models.ipynb #2d27e88e
 class TextRNN(nn.Module):
     "Recurrent sentence classifier: last forward + backward states of the top layer -> dropout -> linear."
+    inner_train = False  # dropout only when training on real data, not in the steps on distilled data (REFERENCE §2)
     def __init__(self, emb_dim: int, n_classes: int,
                  hidden: int = 100, layers: int = 2, bidirectional: bool = True,
                  dropout: float = 0.5,  # on the final features, in training mode only
