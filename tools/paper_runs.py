@@ -38,17 +38,41 @@ RUNS = {  # name -> (dataset, preset init, overrides)
     'mnist_random_dd_100_e50': ('mnist', 'random', {'labels': 'hard', 'iterations': 2900}),
 }
 
-def add_baselines(name: str, n_nets: int = 20):
-    "Baselines (fixed lr and learned lrs) and a reload + replay check for the finished run `name`."
+TRANSFER = {'lenet': ('lenet', 'mlp', 'alexcifarnet'), 'bilstm': ('bilstm', 'birnn', 'textconvnet'),
+            'birnn': ('birnn', 'bilstm', 'textconvnet'), 'textconvnet': ('textconvnet', 'bilstm', 'birnn')}
+
+def _finished(name: str):
+    "results.json, its record, the run's task and its distilled set, for the finished run `name`."
     from dataset_distillation.distilled import load_distilled
-    from dataset_distillation.evaluate import BASELINE_LR, evaluate_protocol, run_baselines
     dst = ROOT/'results'/name
     if not (dst/'results.json').exists(): sys.exit(f"{dst/'results.json'} not found: run `python tools/paper_runs.py {name}` to the end first.")
-    rec = json.loads((dst/'results.json').read_text()); c = rec['config']
+    rec = json.loads((dst/'results.json').read_text())
     ds_name = RUNS[name][0]; ds = load(ds_name)
-    fields = preset(ds_name, 'paper', c['init'], len(ds.y_train))
-    task = make_task(ds, fields.get('maxlen', 30), fields.get('max_vocab', 5000)); del ds
-    d = load_distilled(dst/'distilled.safetensors')
+    fields = preset(ds_name, 'paper', rec['config']['init'], len(ds.y_train))
+    task = make_task(ds, fields.get('maxlen', 30), fields.get('max_vocab', 5000))
+    return dst, rec, task, load_distilled(dst/'distilled.safetensors')
+
+def _save(name: str, dst: Path, rec: dict):
+    (dst/'results.json').write_text(json.dumps(rec, indent=1, default=float))
+    rd = ROOT/'runs'/name
+    if (rd/'results.json').exists(): shutil.copy2(dst/'results.json', rd/'results.json')
+
+def add_transfer(name: str, n: int = 10):
+    "Cross-architecture results: the set applied to fresh networks of other architectures, replay and retrain."
+    from dataset_distillation.evaluate import summary, transfer
+    dst, rec, task, d = _finished(name); c = rec['config']; t0 = time.time()
+    out = {}
+    for m in TRANSFER.get(c['model'], (c['model'],)):
+        out[m] = {p: summary(a) for p, a in transfer(d, task, m, n=n, seed=c['seed']).items()}
+        print(name, '->', m, {p: f"{100 * s['mean']:.2f} +- {100 * s['std']:.2f}" for p, s in out[m].items()}, flush=True)
+    rec['transfer'] = out
+    rec['transfer_config'] = {'n_nets': n, 'init': 'random (fresh Xavier draws)', 'retrain': 'RetrainRecipe() defaults', 'seconds': round(time.time() - t0, 1)}
+    _save(name, dst, rec)
+
+def add_baselines(name: str, n_nets: int = 20):
+    "Baselines (fixed lr and learned lrs) and a reload + replay check for the finished run `name`."
+    from dataset_distillation.evaluate import BASELINE_LR, evaluate_protocol, run_baselines
+    dst, rec, task, d = _finished(name); c = rec['config']
     t0 = time.time()
     n_eval = rec['distill_accuracy']['n']
     accs = evaluate_protocol(d, task, c['model'], 'replay', init=c['init'], n=n_eval, seed=c['seed'])
@@ -69,9 +93,7 @@ def add_baselines(name: str, n_nets: int = 20):
             print(name, f"{k:15s} lr {BASELINE_LR[kind]}: {100 * v['mean']:.2f} +- {100 * v['std']:.2f}   learned lrs: "
                   f"{100 * rec['baselines_learned_lrs'][k]['mean']:.2f} +- {100 * rec['baselines_learned_lrs'][k]['std']:.2f}", flush=True)
     rec['baseline_seconds'] = round(time.time() - t0, 1)
-    (dst/'results.json').write_text(json.dumps(rec, indent=1, default=float))
-    rd = ROOT/'runs'/name
-    if (rd/'results.json').exists(): shutil.copy2(dst/'results.json', rd/'results.json')
+    _save(name, dst, rec)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
@@ -80,6 +102,8 @@ if __name__ == '__main__':
     ap.add_argument('--set', nargs='*', default=[], help='extra overrides key=value (python literals)')
     ap.add_argument('--baselines', action='store_true', help='add baselines and the reload check to a finished run')
     ap.add_argument('--baseline-nets', type=int, default=20, help='fresh networks per baseline set (random init)')
+    ap.add_argument('--transfer', action='store_true', help='add cross-architecture results to a finished run')
+    ap.add_argument('--transfer-nets', type=int, default=10, help='fresh target networks per architecture and protocol')
     a = ap.parse_args()
     if a.snapshot:
         for ck in sorted((ROOT/'runs').glob('*/checkpoint.pt')):
@@ -89,7 +113,9 @@ if __name__ == '__main__':
         sys.exit(0)
     if a.name is None: ap.error('name a run')
     torch.set_num_threads(a.threads)
-    if a.baselines: sys.exit(add_baselines(a.name, a.baseline_nets))
+    if a.baselines: add_baselines(a.name, a.baseline_nets)
+    if a.transfer: add_transfer(a.name, a.transfer_nets)
+    if a.baselines or a.transfer: sys.exit(0)
     run_dir, snap = ROOT/'runs'/a.name, ROOT/'results'/a.name/'checkpoint.pt'
     if not (run_dir/'checkpoint.pt').exists() and snap.exists():
         run_dir.mkdir(parents=True, exist_ok=True); shutil.copy2(snap, run_dir/'checkpoint.pt')
