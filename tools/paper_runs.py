@@ -38,6 +38,10 @@ RUNS = {  # name -> (dataset, preset init, overrides)
     'mnist_random_dd_100_e50': ('mnist', 'random', {'labels': 'hard', 'iterations': 2900}),
 }
 
+def compact_history(h: list, every: int = 20) -> list:
+    "The records of `h` that hold an evaluation, plus every `every`-th step and the last."
+    return [r for i, r in enumerate(h) if 'acc' in r or r['it'] % every == 0 or i == len(h) - 1]
+
 TRANSFER = {'lenet': ('lenet', 'mlp', 'alexcifarnet'), 'bilstm': ('bilstm', 'birnn', 'textconvnet'),
             'birnn': ('birnn', 'bilstm', 'textconvnet'), 'textconvnet': ('textconvnet', 'bilstm', 'birnn')}
 
@@ -95,6 +99,8 @@ def add_baselines(name: str, n_nets: int = 20):
     rec['baseline_seconds'] = round(time.time() - t0, 1)
     _save(name, dst, rec)
 
+NOTES = {'mnist_random_sldd_100_e50': "first 50 of the paper's 400 epochs", 'mnist_random_dd_100_e50': "first 50 of the paper's 400 epochs"}
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('name', nargs='?', choices=sorted(RUNS)); ap.add_argument('--threads', type=int, default=1)
@@ -136,13 +142,16 @@ if __name__ == '__main__':
     rec, d = run_task(task, cfg, run_dir, final_nets=1 if cfg.init == 'fixed' else 200,
                       progress=False, run=a.name)
     rec.update(original_accuracy=orig, ratio=ratio(rec['distill_accuracy']['mean'], orig))
+    if a.name in NOTES: rec['note'] = NOTES[a.name]
     if 'encoder' in task.extra:
         from dataset_distillation.plots import decoded_markdown
         (run_dir/'decoded.md').write_text(decoded_markdown(d.distilled(), task.extra['encoder'], max_words=maxlen))
         rec['text'] = {'maxlen': maxlen, 'max_vocab': max_vocab, 'glove_dim': 50, 'coverage': task.extra['encoder'].coverage}
     (run_dir/'results.json').write_text(json.dumps(rec, indent=1, default=float))
     dst = ROOT/'results'/a.name; dst.mkdir(parents=True, exist_ok=True)
-    for f in ('results.json', 'history.json', 'distilled.safetensors', 'decoded.md'):
+    for f in ('results.json', 'distilled.safetensors', 'decoded.md'):
         if (run_dir/f).exists(): shutil.copy2(run_dir/f, dst/f)
+    if (run_dir/'history.json').exists():  # small enough to commit: every evaluation, and the loss every 20 steps
+        (dst/'history.json').write_text(json.dumps(compact_history(json.loads((run_dir/'history.json').read_text()))))
     snap.unlink(missing_ok=True)  # finished: the snapshot is no longer needed
     print(a.name, 'accuracy', rec['distill_accuracy'], 'seconds', rec['seconds'], flush=True)
