@@ -201,6 +201,7 @@ def markdown(res: dict) -> str:
         if 'error' in r: lines.append(f"| {T} | error: {r['error'].splitlines()[0][:120]} | | | | | |"); continue
         lines.append(f"| {T} | {_f(r['full_mib'], '{:.1f}')} | {_f(r['bounded_mib'], '{:.1f}')} | {_f(r.get('bounded_over_full'), '{:.0%}')} "
                      f"| {_ok(r.get('bounded_met'))} | {r['rel_grad_diff']:.1e} | {_ok(r['grad_diff_ok'])} |")
+    if 'memory_measured' in res: lines += ['', f"(Memory table measured separately: commit {res['memory_measured']['commit']}, {res['memory_measured']['date']}.)"]
     errs = {k: v['error'] for k, v in res['rss'].items() if 'error' in v}
     if errs: lines += [''] + [f"Peak RSS of {k} failed: {e.splitlines()[0][:200]}" for k, e in errs.items()]
     return '\n'.join(lines) + '\n'
@@ -221,12 +222,15 @@ def main(args):
     res = {'machine': machine(args.device), 'date': time.strftime('%Y-%m-%d %H:%M'), 'quick': args.quick, 'n_steps': n,
            'original': ORIGINAL, 'configs': {}, 'memory': {}, 'rss': {}}
     print(json.dumps(res['machine']), flush=True)
+    if args.memory_only:
+        res = {**json.loads(out.read_text()), 'memory': {}} if out.exists() else res
+        res['memory_measured'] = {'date': time.strftime('%Y-%m-%d %H:%M'), 'commit': machine(args.device).get('commit')}
     def save():
         out.write_text(json.dumps(res, indent=1)); md.write_text(markdown(res))
     only = set(args.configs.split(',')) if args.configs else set(CONFIGS)
     if only - set(CONFIGS): sys.exit(f"--configs: unknown {sorted(only - set(CONFIGS))}; choose from {', '.join(CONFIGS)}.")
     for name in CONFIGS:
-        if (args.quick and name == 'D') or name not in only: continue
+        if (args.quick and name == 'D') or name not in only or args.memory_only: continue
         t0 = time.perf_counter()
         res['configs'][name] = r = _try(bench_config, name, args.device, n, warmup)
         msg = r['error'] if 'error' in r else (f"step {r['step_s']['median']:.3f} s (p10 {r['step_s']['p10']:.3f}, p90 {r['step_s']['p90']:.3f}), "
@@ -244,7 +248,7 @@ def main(args):
         print(f"memory T={10 * epochs}: " + (r['error'] if 'error' in r else
               f"full {_f(r['full_mib'], '{:.1f}')} MiB, bounded {_f(r['bounded_mib'], '{:.1f}')} MiB, rel grad diff {r['rel_grad_diff']:.1e}"), flush=True)
         save()
-    for name in (() if args.no_memory else ('A', 'B1', 'B4')):
+    for name in (() if args.no_memory or args.memory_only else ('A', 'B1', 'B4')):
         res['rss'][name] = r = _try(bench_rss, name, args)
         print(f"peak RSS {name}: " + (r['error'] if 'error' in r else f"{r['rss_mib']:.0f} MiB"), flush=True)
         save()
@@ -259,6 +263,7 @@ if __name__ == '__main__':
     ap.add_argument('--steps', type=int, default=20, help='timed outer steps per config (at least 20 for the report)')
     ap.add_argument('--configs', default='', help='comma-separated subset of configurations (default: all)')
     ap.add_argument('--no-memory', action='store_true', help='skip the memory and peak-RSS measurements')
+    ap.add_argument('--memory-only', action='store_true', help='only the memory measurements, merged into an existing --out')
     ap.add_argument('--rss-child', default=None, help=argparse.SUPPRESS)
     ap.add_argument('--rss-steps', type=int, default=5, help=argparse.SUPPRESS)
     main(ap.parse_args())
