@@ -13,6 +13,7 @@ import argparse, json, shutil, sys, time
 from pathlib import Path
 import torch
 from dataset_distillation.data import load
+from dataset_distillation.distilled import atomic_write
 from dataset_distillation.distill import DistillConfig
 from dataset_distillation.evaluate import original_accuracy, ratio
 from dataset_distillation.experiment import make_task, preset, run_task
@@ -45,19 +46,24 @@ def compact_history(h: list, every: int = 20) -> list:
 TRANSFER = {'lenet': ('lenet', 'mlp', 'alexcifarnet'), 'bilstm': ('bilstm', 'birnn', 'textconvnet'),
             'birnn': ('birnn', 'bilstm', 'textconvnet'), 'textconvnet': ('textconvnet', 'bilstm', 'birnn')}
 
+def paper_task(name: str) -> tuple:
+    "The paper-recipe fields (maxlen and max_vocab popped) and the task of run `name`; the raw dataset is not kept."
+    ds_name, init, _ = RUNS[name]
+    ds = load(ds_name)
+    fields = preset(ds_name, 'paper', init, len(ds.y_train))
+    maxlen, max_vocab = fields.pop('maxlen', 30), fields.pop('max_vocab', 5000)
+    return fields, make_task(ds, maxlen, max_vocab), maxlen, max_vocab
+
 def _finished(name: str):
     "results.json, its record, the run's task and its distilled set, for the finished run `name`."
     from dataset_distillation.distilled import load_distilled
     dst = ROOT/'results'/name
     if not (dst/'results.json').exists(): sys.exit(f"{dst/'results.json'} not found: run `python tools/paper_runs.py {name}` to the end first.")
     rec = json.loads((dst/'results.json').read_text())
-    ds_name = RUNS[name][0]; ds = load(ds_name)
-    fields = preset(ds_name, 'paper', rec['config']['init'], len(ds.y_train))
-    task = make_task(ds, fields.get('maxlen', 30), fields.get('max_vocab', 5000))
-    return dst, rec, task, load_distilled(dst/'distilled.safetensors')
+    return dst, rec, paper_task(name)[1], load_distilled(dst/'distilled.safetensors')
 
 def _save(name: str, dst: Path, rec: dict):
-    (dst/'results.json').write_text(json.dumps(rec, indent=1, default=float))
+    atomic_write(dst/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1, default=float)))
     rd = ROOT/'runs'/name
     if (rd/'results.json').exists(): shutil.copy2(dst/'results.json', rd/'results.json')
 
@@ -126,16 +132,11 @@ if __name__ == '__main__':
     if not (run_dir/'checkpoint.pt').exists() and snap.exists():
         run_dir.mkdir(parents=True, exist_ok=True); shutil.copy2(snap, run_dir/'checkpoint.pt')
         print('resuming from', snap, flush=True)
-    ds_name, init, over = RUNS[a.name]
     import ast
-    over = {**over, **{k: ast.literal_eval(v) for k, v in (s.split('=', 1) for s in a.set)}}
-    ds = load(ds_name)
-    fields = preset(ds_name, 'paper', init, len(ds.y_train))
-    maxlen, max_vocab = fields.pop('maxlen', 30), fields.pop('max_vocab', 5000)
+    over = {**RUNS[a.name][2], **{k: ast.literal_eval(v) for k, v in (s.split('=', 1) for s in a.set)}}
+    fields, task, maxlen, max_vocab = paper_task(a.name)  # one copy of the data in memory (the task's)
     cfg = DistillConfig(**{**fields, **over})
     print(a.name, cfg, flush=True)
-    task = make_task(ds, maxlen, max_vocab)
-    del ds  # one copy of the data in memory (the task's), not two
     t0 = time.time()
     orig = original_accuracy(task, cfg.model, seed=cfg.seed, progress=False)
     print(a.name, 'original accuracy', orig, f'({time.time() - t0:.0f} s)', flush=True)

@@ -9,12 +9,13 @@ outer steps only (data sampling included, evaluation excluded), as the original 
 Writes results/time_to_accuracy.json and results/figures/time_to_accuracy.png (accuracy vs minutes).
 Run it on an otherwise idle machine: it is a timing.
 """
-import argparse, json, platform, time
+import argparse, json, time
 from pathlib import Path
 import torch
 from dataset_distillation.data import load
 from dataset_distillation.distill import DistillConfig, Distiller, image_task
 from dataset_distillation.experiment import preset
+from bench import machine  # tools/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 ORIGINAL = {'minutes': 39, 'final': 0.9421, 'best': 0.9475, 'steps': 20650}  # the original code, this machine
@@ -36,8 +37,7 @@ def main(a):
     out = {'target': a.target, 'reached': hit is not None, 'at': hit, 'target_minutes': TARGET_MINUTES,
            'met': hit is not None and hit['train_minutes'] <= TARGET_MINUTES, 'original': ORIGINAL, 'curve': curve,
            'config': {k: getattr(cfg, k) for k in ('steps', 'epochs', 'labels', 'init', 'distill_lr', 'lr', 'batch_size', 'decay_every', 'iterations', 'seed')},
-           'machine': {'cpu': platform.processor() or next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?'),
-                       'threads': torch.get_num_threads(), 'torch': torch.__version__},
+           'machine': machine('cpu'),
            'date': time.strftime('%Y-%m-%d %H:%M')}
     (ROOT/'results').mkdir(exist_ok=True)
     (ROOT/'results'/'time_to_accuracy.json').write_text(json.dumps(out, indent=1))
