@@ -172,9 +172,12 @@ def check_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_distil
 class DivergenceError(RuntimeError):
     "The loss or the step sizes became non-finite."
 
-def check_task(cfg: DistillConfig, task: Task) -> DistillConfig:
-    "`validate` `cfg` for `task`: class indices in range and no more distilled samples per class than real ones."
+def check_task(cfg: DistillConfig, task: Task,
+               real: bool = False,  # also require `per_class x steps` real samples in every distilled class (real-data baselines)
+              ) -> DistillConfig:
+    "`validate` `cfg` for `task`: class indices in range; with `real`, enough real samples per class for the baselines."
     validate(cfg, task.n_classes)
+    if not real: return cfg  # distilled samples start from noise: a class may get more of them than it has real samples
     classes = list(cfg.classes) if cfg.classes is not None else list(range(task.n_classes))
     smallest = int(torch.bincount(task.y_train.cpu(), minlength=task.n_classes)[classes].min())
     if cfg.per_class * cfg.steps > smallest:

@@ -187,7 +187,7 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     del ds  # the task holds the data in model space: keep one copy in memory, not two
     cfg = dict(r['cfg'])
     cfg.setdefault('model', _auto_model(r['dataset'], kind, task.in_shape))
-    cfg = check_task(DistillConfig(**cfg), task)  # class indices and sizes, before the output folder is touched
+    cfg = check_task(DistillConfig(**cfg), task, real=r['baselines'])  # class indices (and sizes, for baselines) before the output folder is touched
     extra = {'preset': r['preset'], 'params': {k: v for k, v in params.items()}}
     if kind == 'text': extra['text'] = {'maxlen': r['maxlen'], 'max_vocab': r['max_vocab'], 'glove_dim': 50}
     rec, d = run_task(task, cfg, r['out_dir'], r['final_nets'], progress, **extra)
