@@ -10,7 +10,7 @@ from torch import Tensor
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['TextConvNet', 'Recurrent', 'TextRNN', 'BiRNN', 'BiLSTM', 'ConvLSTM']
+__all__ = ['BIG_BATCH', 'TextConvNet', 'Recurrent', 'TextRNN', 'BiRNN', 'BiLSTM', 'ConvLSTM']
 
 # %% ../nbs/02a_text_models.ipynb #dac8e4e0
 def _as_seq(x: Tensor, emb_dim: int) -> Tensor:
@@ -88,11 +88,36 @@ def _layer(self: Recurrent, x: Tensor, l: int) -> tuple[Tensor, Tensor]:
 @patch
 def forward(self: Recurrent, x: Tensor) -> tuple[Tensor, Tensor]:
     "Outputs of the top layer `(N, L, n_dir*H)` and last states `(layers*n_dir, N, H)`, as `nn.RNN` returns."
+    if _fused_ok(x, ws := self._flat()): return self._fused(x, ws)
     hs = []
     for l in range(self.layers):
         x, h = self._layer(x, l)
         hs.append(h)
     return x, torch.cat(hs)
+
+# %% ../nbs/02a_text_models.ipynb #3615ab1d
+BIG_BATCH = 64  # from this many sequences on, CPU calls under plain autograd use PyTorch's fused recurrence
+
+def _fused_ok(x: Tensor, ws: list) -> bool:
+    "Whether `x` with weights `ws` can go through PyTorch's fused CPU recurrence."
+    from torch._C._functorch import is_functorch_wrapped_tensor as wrapped  # vmap / grad transforms
+    return x.device.type == 'cpu' and x.shape[0] >= BIG_BATCH and not any(wrapped(t) for t in (x, *ws))
+
+@patch
+def _flat(self: Recurrent) -> list:
+    "The weights in `nn.LSTM`'s flat order: per layer, per direction, `weight_ih, weight_hh, bias_ih, bias_hh`."
+    return [getattr(self, f'{n}_l{l}{s}') for l in range(self.layers) for s in self.sfx
+            for n in ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh')]
+
+@patch
+def _fused(self: Recurrent, x: Tensor, ws: list) -> tuple[Tensor, Tensor]:
+    "`forward` through `torch._VF.lstm` / `rnn_tanh` (what `nn.LSTM` / `nn.RNN` call), zero initial states."
+    h0 = x.new_zeros(self.layers * len(self.sfx), x.shape[0], self.hidden)
+    args = (ws, True, self.layers, 0.0, False, len(self.sfx) == 2, True)  # biases, layers, dropout, train, bidirectional, batch_first
+    if self.cell == 'lstm':
+        out, h, _ = torch._VF.lstm(x, (h0, h0), *args)
+        return out, h
+    return torch._VF.rnn_tanh(x, h0, *args)
 
 # %% ../nbs/02a_text_models.ipynb #2d27e88e
 class TextRNN(nn.Module):

@@ -4,7 +4,7 @@
 For each run folder holding `distilled.safetensors` (and `history.json`), writes small PNGs beside
 them: the distilled images with their top-3 labels (paper Figures 1/5/7/8) and the label matrix
 (Table 1), or for text the embedding heatmaps with decoded sentences (Figures 9/10); and the
-learning curve. Text runs rebuild their encoder from the dataset (deterministic) to decode.
+learning curve; with no arguments also the accuracy-vs-size figure (Figure 6) of the size sweep. Text runs rebuild their encoder from the dataset (deterministic) to decode.
 """
 import json, sys
 from pathlib import Path
@@ -32,7 +32,20 @@ def figures(run: Path):
         (run/'decoded.md').write_text(plots.decoded_markdown(dset, enc, max_words=dset.data.shape[-2]) + '\n')
     print('figures for', run.relative_to(ROOT) if run.is_relative_to(ROOT) else run)
 
+def size_figure(root: Path = ROOT/'results'):
+    "Figure 6 (accuracy against the number of distilled images) from the finished size-sweep runs, with d_90."
+    from dataset_distillation.report import collect, size_sweep
+    sweep = size_sweep(collect(root))
+    if not sweep['sizes']: return
+    fig = plots.plot_accuracy_vs_size(sweep['sizes'], sweep['accs'], full_acc=sweep['original_accuracy'],
+                                      threshold=sweep['A'] / 100 * sweep['original_accuracy'])
+    (root/'figures').mkdir(exist_ok=True)
+    plots.save_figure(fig, root/'figures'/'accuracy_vs_size.png')
+    (root/'size_sweep.json').write_text(json.dumps(sweep, indent=1))
+    print('accuracy vs size:', dict(zip(sweep['sizes'], sweep['accs'])), 'd_90 =', sweep['d_A'])
+
 if __name__ == '__main__':
     torch.set_num_threads(1)
     runs = [Path(a).resolve() for a in sys.argv[1:]] or sorted(p.parent for p in (ROOT/'results').glob('*/distilled.safetensors'))
     for r in runs: figures(r)
+    if len(sys.argv) == 1: size_figure()
