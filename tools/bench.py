@@ -222,6 +222,9 @@ def main(args):
     res = {'machine': machine(args.device), 'date': time.strftime('%Y-%m-%d %H:%M'), 'quick': args.quick, 'n_steps': n,
            'original': ORIGINAL, 'configs': {}, 'memory': {}, 'rss': {}}
     print(json.dumps(res['machine']), flush=True)
+    if args.configs and not args.memory_only and out.exists():  # a subset: merged into the existing table
+        res = {**json.loads(out.read_text()), 'machine': res['machine']}
+        if args.no_memory: res.setdefault('memory', {}); res.setdefault('rss', {})
     if args.memory_only:
         res = {**json.loads(out.read_text()), 'memory': {}} if out.exists() else res
         res['memory_measured'] = {'date': time.strftime('%Y-%m-%d %H:%M'), 'commit': machine(args.device).get('commit')}
@@ -233,6 +236,7 @@ def main(args):
         if (args.quick and name == 'D') or name not in only or args.memory_only: continue
         t0 = time.perf_counter()
         res['configs'][name] = r = _try(bench_config, name, args.device, n, warmup)
+        r['date'] = time.strftime('%Y-%m-%d %H:%M')
         msg = r['error'] if 'error' in r else (f"step {r['step_s']['median']:.3f} s (p10 {r['step_s']['p10']:.3f}, p90 {r['step_s']['p90']:.3f}), "
                                                f"compute {r['compute_s']['median']:.3f}, data {r['data_s']['median']:.3f}, "
                                                f"forward {r['forward_s']['median']:.3f}, overhead {r['overhead']:.2f}"
@@ -261,7 +265,7 @@ if __name__ == '__main__':
     ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
     ap.add_argument('--out', default=str(ROOT/'results'/'bench.json'), help='JSON path; the markdown goes beside it (.md)')
     ap.add_argument('--steps', type=int, default=20, help='timed outer steps per config (at least 20 for the report)')
-    ap.add_argument('--configs', default='', help='comma-separated subset of configurations (default: all)')
+    ap.add_argument('--configs', default='', help='comma-separated subset of configurations (default: all); merged into an existing --out')
     ap.add_argument('--no-memory', action='store_true', help='skip the memory and peak-RSS measurements')
     ap.add_argument('--memory-only', action='store_true', help='only the memory measurements, merged into an existing --out')
     ap.add_argument('--rss-child', default=None, help=argparse.SUPPRESS)
