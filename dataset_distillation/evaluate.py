@@ -291,11 +291,16 @@ def _fingerprint(task: Task) -> str:
     return h.hexdigest()[:16]
 
 def original_accuracy(task: Task, model_name: str = 'lenet', seed: int = 0,
-                      epochs: int = 5, lr: float = 1e-3, batch_size: int = 128,  # the Adam recipe
+                      epochs: int = 50,  # at most this many epochs
+                      patience: int = 5,  # stop after this many epochs without a better validation accuracy
+                      val_frac: float = 0.1,  # seeded share of the training set held out to choose the epoch
+                      lr: float = 1e-3, batch_size: int = 128,  # the Adam recipe
                       cache_dir=None,  # default: the data cache folder
                       device: str = 'cpu', progress: bool = True) -> float:
-    "Test accuracy of `model_name` trained on all of `task`'s training data, computed once and cached."
-    recipe = {'optimizer': 'adam', 'lr': lr, 'epochs': epochs, 'batch_size': batch_size, 'init': 'xavier_normal (fixed, seed)'}
+    "Test accuracy of `model_name` trained on `task`'s training data (early-stopped on a held-out part), cached."
+    if not 0 < val_frac < 1: raise ValueError(f"val_frac={val_frac!r}: hold out a fraction in (0, 1) of the training set.")
+    recipe = {'optimizer': 'adam', 'lr': lr, 'max_epochs': epochs, 'patience': patience, 'val_frac': val_frac,
+              'batch_size': batch_size, 'init': 'xavier_normal (fixed, seed)', 'selection': 'best validation epoch'}
     key = hashlib.sha256(json.dumps([task.name, model_name, seed, recipe, _fingerprint(task)]).encode()).hexdigest()[:12]
     path = cache_root(cache_dir) / 'original_accuracy' / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', task.name)[:60]}-{model_name}-seed{seed}-{key}.json"
     if path.exists():
@@ -304,20 +309,30 @@ def original_accuracy(task: Task, model_name: str = 'lenet', seed: int = 0,
     t0, net = time.perf_counter(), make_model(model_name, task.in_shape, task.n_classes).to(device)
     with torch.no_grad():
         for k, p in net.named_parameters(): p.copy_(init_params(net, _seed(seed, 'fixed'))[k])
-    opt, n = torch.optim.Adam(net.parameters(), lr=lr), len(task.x_train)
-    bar = tqdm(total=epochs * math.ceil(n / batch_size), disable=not progress, mininterval=2, desc=f'full-data {task.name}/{model_name}')
-    with torch.random.fork_rng(devices=[]), train_mode(net, True):
+    split = torch.randperm(len(task.x_train), generator=torch.Generator().manual_seed(_seed(seed, 'original-val')))
+    n_val = max(1, round(val_frac * len(split)))
+    val, trn = split[:n_val], split[n_val:]
+    xv, yv = task.x_train[val].to(device), task.y_train[val].to(device)
+    score = lambda x, y: accuracy(net, {k: v.detach()[None] for k, v in net.named_parameters()}, x, y).item()
+    opt, best, since, hist = torch.optim.Adam(net.parameters(), lr=lr), (-1.0, 0, None), 0, []
+    bar = tqdm(total=epochs, disable=not progress, mininterval=2, desc=f'full-data {task.name}/{model_name} (epochs)')
+    with torch.random.fork_rng(devices=[]):
         torch.manual_seed(_seed(seed, 'original-dropout'))
         for e in range(epochs):
-            perm = torch.randperm(n, generator=torch.Generator().manual_seed(_seed(seed, 'original', e)))
-            for i in range(0, n, batch_size):
-                idx = perm[i:i + batch_size]
-                loss = real_loss(net(task.x_train[idx].to(device)), task.y_train[idx].to(device))
-                opt.zero_grad(); loss.backward(); opt.step(); bar.update(1)
+            perm = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(_seed(seed, 'original', e)))]
+            with train_mode(net, True):
+                for i in range(0, len(perm), batch_size):
+                    idx = perm[i:i + batch_size]
+                    loss = real_loss(net(task.x_train[idx].to(device)), task.y_train[idx].to(device))
+                    opt.zero_grad(); loss.backward(); opt.step()
+            hist.append(round(score(xv, yv), 4)); bar.update(1); bar.set_postfix(val=hist[-1])
+            if hist[-1] > best[0]: best, since = (hist[-1], e + 1, {k: v.detach().clone() for k, v in net.state_dict().items()}), 0
+            elif (since := since + 1) >= patience: break
     bar.close()
-    params = {k: v.detach()[None] for k, v in net.named_parameters()}
-    acc = accuracy(net, params, task.x_test.to(device), task.y_test.to(device)).item()
+    net.load_state_dict(best[2])
+    acc = score(task.x_test.to(device), task.y_test.to(device))
     rec = {'accuracy': acc, 'dataset': task.name, 'model': model_name, 'seed': seed, 'recipe': recipe,
+           'best_epoch': best[1], 'epochs_run': len(hist), 'val_accuracy': hist, 'n_val': n_val,
            'fingerprint': _fingerprint(task), 'seconds': round(time.perf_counter() - t0, 1), 'version': dataset_distillation.__version__}
     atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
     return acc
