@@ -16,7 +16,7 @@ from .distilled import save_distilled, atomic_write
 # %% auto #0
 __all__ = ['PAPER', 'TEXT_DATASETS', 'N_TRAIN', 'SMOKE', 'SMOKE_TEXT', 'AUTO_MODEL', 'TEXT_DEFAULTS', 'PARAMS', 'preset',
            'result_record', 'run_task', 'RunLock', 'text_task', 'make_task', 'default_out_dir', 'resolve',
-           'run_experiment']
+           'add_comparisons', 'run_experiment']
 
 # %% ../nbs/06_experiment.ipynb #22fd3261
 PAPER = {  # dataset[/random] -> recipe; outer_epochs / decay_epochs count passes over the real training set
@@ -128,6 +128,7 @@ PARAMS = {  # name -> (types, default); None = from the preset
     'device': (str, 'cpu'), 'out_dir': (str, None), 'preset': (str, 'smoke'), 'data_dir': (str, None), 'data_opts': (dict, None),
     'maxlen': (int, None), 'max_vocab': (int, None), 'distill_lr': (float, None), 'lr': (float, None),
     'batch_size': (int, None), 'memory': (str, None), 'classes': (list, None),
+    'original': (bool, None),  # full-data accuracy and ratio r_M (None: on for the paper preset, off for smoke)
 }
 
 def _auto_model(dataset: str, kind: str | None = None, shape: tuple | None = None) -> str:
@@ -175,7 +176,31 @@ def resolve(params: dict) -> dict:
     return {'dataset': ds, 'cfg': cfg, 'maxlen': maxlen, 'max_vocab': max_vocab,
             'data_dir': p['data_dir'], 'data_opts': p['data_opts'] or {},
             'out_dir': p['out_dir'] or default_out_dir(ds, cfg, maxlen, max_vocab), 'baselines': p['baselines'], 'preset': p['preset'],
+            'original': p['original'] if p['original'] is not None else p['preset'] == 'paper',
             'final_nets': 1 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
+
+# %% ../nbs/06_experiment.ipynb #f8f4c252
+def add_comparisons(rec: dict, task: Task, d: Distiller, kind: str,
+                    original: bool = True,  # full-data accuracy and ratio r_M
+                    baselines: bool = False,  # the six baselines, fixed step size and learned step sizes
+                    n_nets: int = 20,  # fresh networks per baseline (random init)
+                    progress: bool = True) -> dict:
+    "`rec` with the full-data accuracy, r_M and the baselines of the same size added."
+    from .evaluate import BASELINE_LR, original_accuracy, ratio, run_baselines
+    c, rec = d.cfg, dict(rec)
+    if original:
+        rec['original_accuracy'] = orig = original_accuracy(task, c.model, seed=c.seed, device=c.device, progress=progress)
+        rec['ratio'] = ratio(rec['distill_accuracy']['mean'], orig)
+    if baselines:
+        if len(d.classes) != task.n_classes:
+            rec['baselines_note'] = f'no per-class real-data analog for {len(d.classes)} distilled classes of {task.n_classes}'
+            return rec
+        lr = BASELINE_LR['text' if kind == 'text' else 'image']
+        size = dict(per_class=c.per_class, steps=c.steps, epochs=c.epochs, init=c.init, n_nets=n_nets, seed=c.seed, device=c.device)
+        rec['baselines'] = run_baselines(task, c.model, lr=lr, progress=progress, **size)
+        rec['baselines_learned_lrs'] = run_baselines(task, c.model, lrs=d.lrs, progress=progress, **size)
+        rec['baselines_config'] = {'fixed_lr': lr, 'n_nets': n_nets if c.init == 'random' else 1}
+    return rec
 
 # %% ../nbs/06_experiment.ipynb #8b817af1
 def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
@@ -191,4 +216,7 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     extra = {'preset': r['preset'], 'params': {k: v for k, v in params.items()}}
     if kind == 'text': extra['text'] = {'maxlen': r['maxlen'], 'max_vocab': r['max_vocab'], 'glove_dim': 50}
     rec, d = run_task(task, cfg, r['out_dir'], r['final_nets'], progress, **extra)
+    if r['original'] or r['baselines']:
+        rec = add_comparisons(rec, task, d, kind, r['original'], r['baselines'], min(r['final_nets'], 20), progress)
+        atomic_write(Path(r['out_dir'])/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=Path(r['out_dir']))

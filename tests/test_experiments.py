@@ -42,6 +42,16 @@ def test_offline_dataset(tmp_path, dataset):
     rec = run(tmp_path, dataset)
     assert rec['preset'] == 'smoke' and rec['labels'] == 'soft'
 
+def test_comparisons(tmp_path):
+    "`original` and `baselines` add the full-data accuracy, r_M and the six baselines of the same size."
+    rec = run(tmp_path, 'iris', baselines=True, original=True)
+    assert 0 < rec['original_accuracy'] <= 1
+    assert math.isclose(rec['ratio'], 100 * rec['distill_accuracy']['mean'] / rec['original_accuracy'], rel_tol=1e-6)
+    names = {'random_real', 'optimised_real', 'kmeans', 'average_real', 'knn_random', 'knn_kmeans'}
+    for key in ('baselines', 'baselines_learned_lrs'):
+        assert set(rec[key]) == names and all(0 <= v['mean'] <= 1 for v in rec[key].values()), rec[key]
+    assert rec['baselines_config']['fixed_lr'] > 0
+
 def test_own_csv(tmp_path):
     "A CSV of sentences with a label column (60 rows, 3 classes)."
     words = {'sport': 'game team match goal player', 'food': 'bread cheese soup apple dinner', 'music': 'song guitar band piano concert'}
