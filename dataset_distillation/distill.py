@@ -11,13 +11,13 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 from .models import MODELS, make_model, init_params, init_batch
-from .unroll import meta_grad, replay, accuracy, LABEL_TRANSFORMS, META_MODES
+from .unroll import meta_grad, replay, accuracy, inner_train, LABEL_TRANSFORMS, META_MODES
 from .distilled import DistilledSet, atomic_write
 
 # %% auto #0
 __all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'CKPT_FORMAT', 'Task', 'image_task', 'DistillConfig', 'validate',
            'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError',
-           'check_task', 'Distiller', 'read_checkpoint', 'LivePlot']
+           'check_task', 'Distiller', 'stochastic_inner', 'read_checkpoint', 'LivePlot']
 
 # %% ../nbs/05_distill.ipynb #d01c1dfc
 @dataclass
@@ -228,10 +228,16 @@ def inits(self: Distiller, it: int) -> dict:
     if self.cfg.init == 'fixed': return self.theta0
     return init_batch(self.model, [_seed(self.cfg.seed, 'train', it, j) for j in range(self.cfg.n_nets)], self.dev)
 
+def stochastic_inner(model: nn.Module) -> bool:
+    "Whether the steps on distilled data are random: train mode inside them and dropout somewhere in `model`."
+    drop = lambda m: isinstance(m, nn.Dropout) and m.p > 0 or isinstance(getattr(m, 'dropout', None), float) and m.dropout > 0
+    return inner_train(model) and any(drop(m) for m in model.modules())
+
 @patch
 def eval_inits(self: Distiller, n: int) -> dict:
-    "Networks to evaluate on: the fixed one, or `n` fresh draws never used for training."
-    if self.cfg.init == 'fixed': return self.theta0
+    "Networks to evaluate on: the fixed one (`n` copies if the inner steps use dropout), or `n` fresh draws never used for training."
+    if self.cfg.init == 'fixed':  # stochastic inner steps (TextConvNet's dropout): n replays, each with its own masks
+        return {k: v.expand(n, *v.shape[1:]) for k, v in self.theta0.items()} if stochastic_inner(self.model) else self.theta0
     return init_batch(self.model, [_seed(self.cfg.seed, 'eval', j) for j in range(n)], self.dev)
 
 # %% ../nbs/05_distill.ipynb #4e22f470

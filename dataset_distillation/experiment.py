@@ -177,7 +177,7 @@ def resolve(params: dict) -> dict:
             'data_dir': p['data_dir'], 'data_opts': p['data_opts'] or {},
             'out_dir': p['out_dir'] or default_out_dir(ds, cfg, maxlen, max_vocab), 'baselines': p['baselines'], 'preset': p['preset'],
             'original': p['original'] if p['original'] is not None else p['preset'] == 'paper',
-            'final_nets': 1 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
+            'final_nets': 10 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
 
 # %% ../nbs/06_experiment.ipynb #f8f4c252
 def add_comparisons(rec: dict, task: Task, d: Distiller, kind: str,

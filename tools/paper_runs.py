@@ -169,7 +169,7 @@ if __name__ == '__main__':
     t0 = time.time()
     orig = original_accuracy(task, cfg.model, seed=cfg.seed, progress=False)
     print(a.name, 'original accuracy', orig, f'({time.time() - t0:.0f} s)', flush=True)
-    rec, d = run_task(task, cfg, run_dir, final_nets=1 if cfg.init == 'fixed' else 200,
+    rec, d = run_task(task, cfg, run_dir, final_nets=10 if cfg.init == 'fixed' else 200,  # fixed: 10 replays only if they are random (dropout)
                       progress=False, run=a.name)
     rec.update(original_accuracy=orig, ratio=ratio(rec['distill_accuracy']['mean'], orig))
     if a.name in NOTES: rec['note'] = NOTES[a.name]
