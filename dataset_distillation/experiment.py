@@ -180,25 +180,27 @@ def resolve(params: dict) -> dict:
             'final_nets': 10 if cfg['init'] == 'fixed' else (p['eval_nets'] or (200 if p['preset'] == 'paper' else cfg.get('eval_nets', 10)))}
 
 # %% ../nbs/06_experiment.ipynb #f8f4c252
-def add_comparisons(rec: dict, task: Task, d: Distiller, kind: str,
+def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
+                    lrs: torch.Tensor,  # the distilled set's learned step sizes (for the baselines trained with them)
+                    kind: str,  # 'text' or 'image': the baselines' fixed step size
                     original: bool = True,  # full-data accuracy and ratio r_M
                     baselines: bool = False,  # the six baselines, fixed step size and learned step sizes
                     n_nets: int = 20,  # fresh networks per baseline (random init)
                     progress: bool = True) -> dict:
     "`rec` with the full-data accuracy, r_M and the baselines of the same size added."
     from .evaluate import BASELINE_LR, original_accuracy, ratio, run_baselines
-    c, rec = d.cfg, dict(rec)
+    c, rec = cfg, dict(rec)
     if original:
         rec['original_accuracy'] = orig = original_accuracy(task, c.model, seed=c.seed, device=c.device, progress=progress)
         rec['ratio'] = ratio(rec['distill_accuracy']['mean'], orig)
     if baselines:
-        if len(d.classes) != task.n_classes:
-            rec['baselines_note'] = f'no per-class real-data analog for {len(d.classes)} distilled classes of {task.n_classes}'
+        if c.classes is not None and len(c.classes) != task.n_classes:
+            rec['baselines_note'] = f'no per-class real-data analog for {len(c.classes)} distilled classes of {task.n_classes}'
             return rec
         lr = BASELINE_LR['text' if kind == 'text' else 'image']
         size = dict(per_class=c.per_class, steps=c.steps, epochs=c.epochs, init=c.init, n_nets=n_nets, seed=c.seed, device=c.device)
         rec['baselines'] = run_baselines(task, c.model, lr=lr, progress=progress, **size)
-        rec['baselines_learned_lrs'] = run_baselines(task, c.model, lrs=d.lrs, progress=progress, **size)
+        rec['baselines_learned_lrs'] = run_baselines(task, c.model, lrs=lrs, progress=progress, **size)
         rec['baselines_config'] = {'fixed_lr': lr, 'n_nets': n_nets if c.init == 'random' else 1}
     return rec
 
@@ -217,6 +219,6 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     if kind == 'text': extra['text'] = {'maxlen': r['maxlen'], 'max_vocab': r['max_vocab'], 'glove_dim': 50}
     rec, d = run_task(task, cfg, r['out_dir'], r['final_nets'], progress, **extra)
     if r['original'] or r['baselines']:
-        rec = add_comparisons(rec, task, d, kind, r['original'], r['baselines'], min(r['final_nets'], 20), progress)
+        rec = add_comparisons(rec, task, cfg, d.lrs, kind, r['original'], r['baselines'], min(r['final_nets'], 20), progress)
         atomic_write(Path(r['out_dir'])/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=Path(r['out_dir']))

@@ -17,7 +17,7 @@ from dataset_distillation.data import load
 from dataset_distillation.distilled import atomic_write
 from dataset_distillation.distill import DistillConfig
 from dataset_distillation.evaluate import original_accuracy, ratio
-from dataset_distillation.experiment import make_task, preset, run_task
+from dataset_distillation.experiment import add_comparisons, make_task, preset, run_task
 
 ROOT = Path(__file__).resolve().parents[1]
 POLARITY = {'batch_size': 128, 'iterations': 400, 'decay_every': 100, 'lr': 0.05, 'distill_lr': 0.1, 'eval_every': 50, 'ckpt_every': 50}
@@ -97,7 +97,7 @@ def add_transfer(name: str, n: int = 10):
 
 def add_baselines(name: str, n_nets: int = 20):
     "Baselines (fixed lr and learned lrs) and a reload + replay check for the finished run `name`."
-    from dataset_distillation.evaluate import BASELINE_LR, evaluate_protocol, run_baselines
+    from dataset_distillation.evaluate import evaluate_protocol
     dst, rec, task, d = _finished(name); c = rec['config']
     t0 = time.time()
     n_eval = rec['distill_accuracy']['n']
@@ -105,19 +105,12 @@ def add_baselines(name: str, n_nets: int = 20):
     rec['reload_check'] = {'replayed_mean': accs.mean().item(), 'recorded_mean': rec['distill_accuracy']['mean'], 'n': n_eval,
                            'abs_diff': abs(accs.mean().item() - rec['distill_accuracy']['mean'])}
     print(name, 'reload + replay', rec['reload_check'], flush=True)
-    classes = c['classes'] or list(range(task.n_classes))
-    if len(classes) != task.n_classes:
-        print(name, f'baselines skipped: {len(classes)} distilled samples per step for {task.n_classes} classes has no per-class real-data analog', flush=True)
-    else:
-        kind = 'text' if 'encoder' in task.extra else 'image'
-        size = dict(per_class=c['per_class'], steps=c['steps'], epochs=c['epochs'], init=c['init'], n_nets=n_nets, seed=c['seed'])
-        rec['baselines'] = run_baselines(task, c['model'], lr=BASELINE_LR[kind], **size)
-        rec['baselines_learned_lrs'] = run_baselines(task, c['model'], lrs=d.lrs, **size)
-        rec['baselines_config'] = {'fixed_lr': BASELINE_LR[kind], 'n_nets': n_nets if c['init'] == 'random' else 1, 'n_draws': 5,
-                                   'optimised_real': '10 candidate sets, best 20% kept', 'knn_k': 1}
-        for k, v in rec['baselines'].items():
-            print(name, f"{k:15s} lr {BASELINE_LR[kind]}: {100 * v['mean']:.2f} +- {100 * v['std']:.2f}   learned lrs: "
-                  f"{100 * rec['baselines_learned_lrs'][k]['mean']:.2f} +- {100 * rec['baselines_learned_lrs'][k]['std']:.2f}", flush=True)
+    kind = 'text' if 'encoder' in task.extra else 'image'
+    rec = add_comparisons(rec, task, DistillConfig(**c), d.lrs, kind, original=False, baselines=True, n_nets=n_nets, progress=False)
+    if 'baselines_note' in rec: print(name, 'baselines skipped:', rec['baselines_note'], flush=True)
+    for k, v in rec['baselines'].items():
+        print(name, f"{k:15s} lr {rec['baselines_config']['fixed_lr']}: {100 * v['mean']:.2f} +- {100 * v['std']:.2f}   learned lrs: "
+              f"{100 * rec['baselines_learned_lrs'][k]['mean']:.2f} +- {100 * rec['baselines_learned_lrs'][k]['std']:.2f}", flush=True)
     rec['baseline_seconds'] = round(time.time() - t0, 1)
     _save(name, dst, rec)
 
