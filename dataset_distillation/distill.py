@@ -348,7 +348,7 @@ def _in_notebook() -> bool:
 def fit(self: Distiller, until: int | None = None, progress: bool = True, live: bool | None = None) -> DistilledSet:
     "Run outer steps up to `until` (default `cfg.iterations`), evaluating and checkpointing on the way."
     c, end = self.cfg, until or self.cfg.iterations
-    live = _in_notebook() if live is None else live
+    live = progress and _in_notebook() if live is None else live  # the live curve goes with the progress bar
     plot = LivePlot() if live else None
     bar = tqdm(total=end, initial=self.it, disable=not progress, mininterval=2, desc=f'distilling {self.task.name}')
     while self.it < end:
