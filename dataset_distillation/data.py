@@ -264,7 +264,7 @@ def _raw(kind: str, x_train, y_train, x_test, y_test, classes, scale: float | No
 def _to_dataset(name: str, raw: dict) -> Dataset:
     "The `Dataset` for a loader's `raw` output: images and tables become float32, images divided by their scale."
     s = raw['scale']
-    f = (lambda x: x) if raw['kind'] == 'text' else (lambda x: x.float() / s if s else x.float())
+    f = (lambda x: x) if raw['kind'] == 'text' else (lambda x: x.to(torch.float32, copy=True).div_(s) if s else x.float())  # no temporary copy
     return Dataset(name, raw['kind'], f(raw['x_train']), raw['y_train'], f(raw['x_test']), raw['y_test'],
                    list(raw['classes']), dict(raw['meta']))
 
