@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib, json, math, re, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
-import torch, torch.nn as nn
+import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from torch.func import grad, vmap
 from tqdm.auto import tqdm
@@ -19,9 +19,10 @@ from .distill import Task, _seed, init_labels
 from .data import cache_root
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'INITS', 'BASELINE_LR', 'BASELINES', 'eval_inits', 'RetrainRecipe', 'retrain', 'evaluate_protocol',
-           'summary', 'random_init_stats', 'transfer', 'random_real', 'kmeans_real', 'average_real', 'optimised_real',
-           'knn_accuracy', 'run_baselines', 'original_accuracy', 'ratio', 'ratio_curve', 'distillation_size']
+__all__ = ['PROTOCOLS', 'INITS', 'RETRAIN_TARGETS', 'BASELINE_LR', 'BASELINES', 'eval_inits', 'RetrainRecipe', 'retrain_targets',
+           'retrain', 'evaluate_protocol', 'summary', 'random_init_stats', 'transfer', 'random_real', 'kmeans_real',
+           'average_real', 'optimised_real', 'knn_accuracy', 'run_baselines', 'original_accuracy', 'ratio',
+           'ratio_curve', 'distillation_size']
 
 # %% ../nbs/08_evaluate.ipynb #1d9b8cd1
 PROTOCOLS, INITS = ('replay', 'retrain'), ('fixed', 'random')
@@ -48,12 +49,29 @@ class RetrainRecipe:
     weight_decay: float = 5e-4
     decay_at: float = 0.5      # fraction of the epochs after which the step size is multiplied by `decay`
     decay: float = 0.1
+    targets: str = 'clamp'     # labels -> training targets: 'clamp' (negatives dropped, rows renormalised), 'softmax' (labels as logits) or 'raw'
+
+RETRAIN_TARGETS = ('clamp', 'softmax', 'raw')
+
+def retrain_targets(y: Tensor,  # labels (M, K); K = 1 for binary tasks
+                    transform: str = 'none',  # the set's `label_transform`
+                    targets: str = 'clamp',  # one of `RETRAIN_TARGETS`
+                   ) -> tuple:
+    "Labels and label transform for the retrain loss, so that every sample's target is a probability vector."
+    if targets not in RETRAIN_TARGETS: raise ValueError(f"targets={targets!r}: choose one of {RETRAIN_TARGETS}.")
+    if targets == 'raw' or transform == 'softmax': return y, transform
+    if targets == 'softmax': return y, 'softmax'   # the loss applies softmax (sigmoid for one logit)
+    if y.shape[-1] == 1: return y.clamp(0, 1), 'none'
+    p = y.clamp_min(0); s = p.sum(-1, keepdim=True)
+    hard = F.one_hot(y.argmax(-1), y.shape[-1]).to(y.dtype)   # a row with no positive entry: its largest one
+    return torch.where(s > 0, p / s.clamp_min(1e-30), hard), 'none'
 
 def retrain(model: nn.Module, params0: dict,  # initial weights, `(n, ...)` stacks
             x: Tensor, y: Tensor,  # all distilled samples (M, ...) and their labels (M, K)
             recipe: RetrainRecipe | None = None, transform: str = 'none', net_chunk: int = 50) -> dict:
     "Weights of every network in `params0` after SGD with momentum on `(x, y)` with the soft-label loss."
     r = recipe or RetrainRecipe()
+    y, transform = retrain_targets(y, transform, r.targets)
     loss = lambda p: soft_label_loss(fwd(model, p, x), y, transform)
     def train(p):  # torch.optim.SGD's update, written functionally so that it vmaps over networks
         buf = {k: torch.zeros_like(v) for k, v in p.items()}

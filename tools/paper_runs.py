@@ -86,16 +86,18 @@ def _save(name: str, dst: Path, rec: dict):
     rd = ROOT/'runs'/name
     if (rd/'results.json').exists(): shutil.copy2(dst/'results.json', rd/'results.json')
 
-def add_transfer(name: str, n: int = 10):
-    "Cross-architecture results: the set applied to fresh networks of other architectures, replay and retrain."
-    from dataset_distillation.evaluate import summary, transfer
+def add_transfer(name: str, n: int = 10, protocols: tuple = ('replay', 'retrain')):
+    "Cross-architecture results: the set applied to fresh networks of other architectures, replay and/or retrain (merged)."
+    from dataclasses import asdict
+    from dataset_distillation.evaluate import RetrainRecipe, summary, transfer
     dst, rec, task, d = _finished(name); c = rec['config']; t0 = time.time()
-    out = {}
+    out = rec.get('transfer', {})
     for m in TRANSFER.get(c['model'], (c['model'],)):
-        out[m] = {p: summary(a) for p, a in transfer(d, task, m, n=n, seed=c['seed']).items()}
+        out[m] = {**out.get(m, {}), **{p: summary(a) for p, a in transfer(d, task, m, n=n, protocol=protocols, seed=c['seed']).items()}}
         print(name, '->', m, {p: f"{100 * s['mean']:.2f} +- {100 * s['std']:.2f}" for p, s in out[m].items()}, flush=True)
     rec['transfer'] = out
-    rec['transfer_config'] = {'n_nets': n, 'init': 'random (fresh Xavier draws)', 'retrain': 'RetrainRecipe() defaults', 'seconds': round(time.time() - t0, 1)}
+    rec['transfer_config'] = {'n_nets': n, 'init': 'random (fresh Xavier draws)', 'retrain': asdict(RetrainRecipe()),
+                              'seconds': round(time.time() - t0, 1), 'protocols_updated': list(protocols)}
     _save(name, dst, rec)
 
 def add_baselines(name: str, n_nets: int = 20):
@@ -142,6 +144,7 @@ if __name__ == '__main__':
     ap.add_argument('--baseline-nets', type=int, default=20, help='fresh networks per baseline set (random init)')
     ap.add_argument('--transfer', action='store_true', help='add cross-architecture results to a finished run')
     ap.add_argument('--transfer-nets', type=int, default=10, help='fresh target networks per architecture and protocol')
+    ap.add_argument('--transfer-protocols', default='replay,retrain', help='protocols to (re)compute for --transfer, merged into the run')
     ap.add_argument('--original', action='store_true', help="recompute a finished run's full-data accuracy (current recipe) and ratio")
     a = ap.parse_args()
     if a.snapshot:
@@ -153,7 +156,7 @@ if __name__ == '__main__':
     if a.name is None: ap.error('name a run')
     torch.set_num_threads(a.threads)
     if a.baselines: add_baselines(a.name, a.baseline_nets)
-    if a.transfer: add_transfer(a.name, a.transfer_nets)
+    if a.transfer: add_transfer(a.name, a.transfer_nets, tuple(a.transfer_protocols.split(',')))
     if a.original: refresh_original(a.name)
     if a.baselines or a.transfer or a.original: sys.exit(0)
     run_dir, snap = ROOT/'runs'/a.name, ROOT/'results'/a.name/'checkpoint.pt'
