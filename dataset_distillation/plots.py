@@ -146,7 +146,7 @@ def plot_history(history: list,  # records with 'it', 'loss' and sometimes 'acc'
     fig = ax_acc.figure
     for a in fig.axes:
         a.xaxis.label.set_fontsize(8); a.yaxis.label.set_fontsize(8); a.tick_params(labelsize=7)
-        if label is not None: a.legend(fontsize=7)
+        if label is not None and a.get_legend_handles_labels()[0]: a.legend(fontsize=7)
     if ax is None: fig.tight_layout()
     return fig
 
