@@ -72,6 +72,7 @@ class DistillConfig:
     batch_size: int = 1024      # real mini-batch
     eval_every: int = 100       # outer steps between evaluations (0: only at the end)
     eval_nets: int = 10         # fresh networks per evaluation (random init)
+    select_on: int = 0          # training samples scoring each evaluation; > 0 also keeps the best-scoring set
     ckpt_every: int = 500       # outer steps between checkpoints
     memory: str = 'full'        # meta-gradient mode: 'full' (fast) or 'bounded' (memory ~ one step)
     seed: int = 0
@@ -82,7 +83,7 @@ class DistillConfig:
 
 # %% ../nbs/05_distill.ipynb #1e3338aa
 _POS_INT = ('steps', 'epochs', 'per_class', 'n_nets', 'iterations', 'batch_size', 'eval_nets')
-_NONNEG_INT = ('decay_every', 'eval_every', 'ckpt_every', 'seed')
+_NONNEG_INT = ('decay_every', 'eval_every', 'ckpt_every', 'select_on', 'seed')
 _POS_FLOAT = ('distill_lr', 'lr', 'decay')
 _CHOICES = {'model': MODELS, 'labels': LABEL_MODES, 'label_init': LABEL_INITS, 'init': INIT_MODES,
             'label_transform': LABEL_TRANSFORMS, 'memory': META_MODES}
@@ -207,7 +208,7 @@ class Distiller:
         self.opt = torch.optim.Adam(learn, lr=cfg.lr, betas=tuple(cfg.betas))
         self.sched = torch.optim.lr_scheduler.StepLR(self.opt, cfg.decay_every or max(1, cfg.iterations // 10), cfg.decay)
         self.theta0 = init_batch(self.model, [_seed(cfg.seed, 'fixed')], self.dev)  # the fixed-init network
-        self.it, self.seconds, self.history = 0, 0.0, []
+        self.it, self.seconds, self.history, self.best = 0, 0.0, [], None
         self.ckpt = Path(ckpt) if ckpt else None
         if self.ckpt and self.ckpt.exists(): self.load_checkpoint()
 
@@ -271,24 +272,57 @@ def lrs(self: Distiller) -> Tensor: return F.softplus(self.raw.detach())
 
 # %% ../nbs/05_distill.ipynb #448fdbf6
 @patch
-def distilled(self: Distiller) -> DistilledSet:
-    "The current distilled set with its metadata."
+def distilled(self: Distiller, best: bool = False) -> DistilledSet:
+    "The current distilled set with its metadata (or, with `best`, the set kept by `select_on`)."
     c, t = self.cfg, self.task
+    x, y, lrs = self._learned(best)
     meta = {'dataset': t.name, 'classes': list(map(str, t.classes)), 'model': c.model, 'init': c.init, 'seed': c.seed,
             'steps': c.steps, 'epochs': c.epochs, 'labels': c.labels, 'label_transform': c.label_transform,
             'distilled_classes': self.classes, 'normalization': t.normalization, 'config': asdict(c),
             'fixed_init_seed': _seed(c.seed, 'fixed')}
-    return DistilledSet(self.x.detach().cpu().clone(), self.y.detach().cpu().clone(), self.lrs.cpu().clone(), meta)
+    if best: meta['selected'] = {'it': self.best['it'], 'select_on': c.select_on, 'select_accuracy': self.best['score']}
+    return DistilledSet(x.cpu().clone(), y.cpu().clone(), lrs.cpu().clone(), meta)
 
 @patch
-def evaluate(self: Distiller, n: int | None = None) -> Tensor:
-    "Test accuracy of the current set on each evaluation network: a `(n,)` tensor."
-    p0 = self.eval_inits(n or self.cfg.eval_nets)
-    trained = replay(self.model, p0, self.x.detach(), self.y.detach(), self.lrs, self.cfg.label_transform)
-    return accuracy(self.model, trained, self.xte, self.yte)
+def _learned(self: Distiller, best: bool = False) -> tuple:
+    "Data, labels and positive step sizes: the current ones, or the best-scoring ones kept by `select_on`."
+    if not best: return self.x.detach(), self.y.detach(), self.lrs
+    if self.best is None:
+        raise ValueError("No best set is kept: set select_on > 0 (training samples that score each evaluation) "
+                         "and evaluate at least once (eval_every > 0).")
+    return self.best['x'].to(self.dev), self.best['y'].to(self.dev), F.softplus(self.best['raw'].to(self.dev))
+
+@patch
+def _replayed(self: Distiller, n: int | None = None, best: bool = False) -> dict:
+    "The evaluation networks trained by replaying the current (or best) set."
+    return replay(self.model, self.eval_inits(n or self.cfg.eval_nets), *self._learned(best), self.cfg.label_transform)
+
+@patch
+def evaluate(self: Distiller, n: int | None = None, best: bool = False) -> Tensor:
+    "Test accuracy of the current set (or the best one kept by `select_on`) on each evaluation network: a `(n,)` tensor."
+    return accuracy(self.model, self._replayed(n, best), self.xte, self.yte)
+
+@patch
+def select_split(self: Distiller) -> tuple:
+    "The `cfg.select_on` training samples (a seeded draw, the same for the whole run) that score each evaluation."
+    g = torch.Generator().manual_seed(_seed(self.cfg.seed, 'select'))
+    idx = torch.randperm(len(self.xtr), generator=g)[:self.cfg.select_on].to(self.dev)
+    return self.xtr[idx], self.ytr[idx]
+
+@patch
+def _evaluate_into(self: Distiller, rec: dict):
+    "Test accuracy of the current set into `rec`; with `select_on`, its training-sample score too, keeping the best set."
+    trained = self._replayed()
+    accs = accuracy(self.model, trained, self.xte, self.yte)
+    rec.update(acc=accs.mean().item(), acc_std=accs.std().item() if len(accs) > 1 else 0.0)
+    if not self.cfg.select_on: return
+    rec['select_acc'] = accuracy(self.model, trained, *self.select_split()).mean().item()
+    if self.best is None or rec['select_acc'] > self.best['score']:
+        self.best = {'it': self.it, 'score': rec['select_acc'], 'acc': rec['acc'],
+                     **{k: v.detach().cpu().clone() for k, v in (('x', self.x), ('y', self.y), ('raw', self.raw))}}
 
 # %% ../nbs/05_distill.ipynb #f527314e
-_RESUMABLE = ('iterations', 'eval_every', 'eval_nets', 'ckpt_every', 'device')
+_RESUMABLE = ('iterations', 'eval_every', 'eval_nets', 'ckpt_every', 'select_on', 'device')
 
 CKPT_FORMAT = 'dataset_distillation.checkpoint'
 _CKPT_KEYS = ('x', 'y', 'raw', 'opt', 'sched', 'it', 'seconds', 'history', 'config')
@@ -301,7 +335,8 @@ def save_checkpoint(self: Distiller):
     if not self.ckpt: return
     state = {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(),
              'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'it': self.it,
-             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task)}
+             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task),
+             'best': self.best}
     buf = io.BytesIO(); torch.save(state, buf); payload = buf.getvalue()
     sealed = {'format': CKPT_FORMAT, 'sha256': hashlib.sha256(payload).hexdigest(),
               'state': torch.frombuffer(bytearray(payload), dtype=torch.uint8)}
@@ -331,13 +366,14 @@ def load_checkpoint(self: Distiller):
         raise bad(f"was made for another task ({s['task']}, here {_task_id(self.task)})")
     plain = lambda d: json.loads(json.dumps(d))  # tuples -> lists, as stored
     mine, theirs = plain(asdict(self.cfg)), plain(s['config'])
-    diff = [k for k in mine if k not in _RESUMABLE and mine[k] != theirs.get(k)]
+    dflt = plain({f.name: f.default for f in fields(DistillConfig)})  # a field added since: its default
+    diff = [k for k in mine if k not in _RESUMABLE and mine[k] != theirs.get(k, dflt[k])]
     if diff: raise ValueError(f"Checkpoint {self.ckpt} was made with a different config ({', '.join(f'{k}: {theirs.get(k)!r} there, {mine[k]!r} here' for k in diff)}); "
                               f"use another checkpoint path or the same config.")
     with torch.no_grad():
         self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
     self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
-    self.it, self.seconds, self.history = s['it'], s['seconds'], s['history']
+    self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
 
 # %% ../nbs/05_distill.ipynb #c3fbbb88
 def _in_notebook() -> bool:
@@ -357,8 +393,7 @@ def fit(self: Distiller, until: int | None = None, progress: bool = True, live: 
         self.seconds += time.perf_counter() - t0
         rec = {'it': self.it, 'loss': loss, 'seconds': round(self.seconds, 3)}
         if (c.eval_every and self.it % c.eval_every == 0) or self.it == end:
-            accs = self.evaluate()
-            rec.update(acc=accs.mean().item(), acc_std=accs.std().item() if len(accs) > 1 else 0.0)
+            self._evaluate_into(rec)
             bar.set_postfix(loss=f'{loss:.3f}', acc=f"{rec['acc']:.4f}", refresh=False)
             if plot: plot.update(self.history + [rec])
         self.history.append(rec)

@@ -54,13 +54,15 @@ def preset(dataset: str, name: str = 'smoke', init: str = 'fixed', n_train: int 
             'eval_every': every, 'ckpt_every': min(500, every or 500)}
 
 # %% ../nbs/06_experiment.ipynb #3fcb3518
+def _stats(accs: torch.Tensor) -> dict: return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
+
 def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> dict:
     "The `results.json` record of a finished run."
     c = d.cfg
     return {'dataset': d.task.name, 'model': c.model, 'labels': c.labels, 'init': c.init,
             'n_distilled': c.steps * d.x.shape[1], 'steps': c.steps, 'epochs': c.epochs, 'iterations': d.it,
             'protocol': 'replay',
-            'distill_accuracy': {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)},
+            'distill_accuracy': _stats(accs),
             'original_accuracy': None, 'ratio': None, 'baselines': {},
             'seconds': round(seconds, 1), 'train_seconds': round(d.seconds, 1),
             'config': json.loads(json.dumps(asdict(c))), 'version': dataset_distillation.__version__, **extra}
@@ -74,6 +76,11 @@ def run_task(task: Task, cfg: DistillConfig, out_dir, final_nets: int = 200, pro
         t0 = time.perf_counter(); accs = d.evaluate(final_nets); eval_s = time.perf_counter() - t0
         save_distilled(dset, out/'distilled.safetensors')
         rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), **extra)
+        if d.best is not None:  # `select_on`: the set that scored best on training samples, beside the last one
+            best = d.evaluate(final_nets, best=True)
+            save_distilled(d.distilled(best=True), out/'distilled_best.safetensors')
+            rec['selected'] = {'it': d.best['it'], 'select_on': cfg.select_on, 'select_accuracy': d.best['score'],
+                               'distill_accuracy': _stats(best)}
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
         atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))
     return rec, d
@@ -127,7 +134,7 @@ PARAMS = {  # name -> (types, default); None = from the preset
     'n_nets': (int, None), 'eval_nets': (int, None), 'baselines': (bool, False), 'seed': (int, 0),
     'device': (str, 'cpu'), 'out_dir': (str, None), 'preset': (str, 'smoke'), 'data_dir': (str, None), 'data_opts': (dict, None),
     'maxlen': (int, None), 'max_vocab': (int, None), 'distill_lr': (float, None), 'lr': (float, None),
-    'batch_size': (int, None), 'memory': (str, None), 'classes': (list, None),
+    'batch_size': (int, None), 'memory': (str, None), 'classes': (list, None), 'select_on': (int, None),
     'original': (bool, None),  # full-data accuracy and ratio r_M (None: on for the paper preset, off for smoke)
 }
 
@@ -162,7 +169,7 @@ def resolve(params: dict) -> dict:
     base = preset(ds, p['preset'], p['init'] if p['init'] in ('fixed', 'random') else 'fixed')
     text_base = {k: base.pop(k) for k in ('maxlen', 'max_vocab') if k in base}
     cfg = dict(base)
-    for k in ('per_class', 'steps', 'epochs', 'iterations', 'n_nets', 'eval_nets', 'distill_lr', 'lr', 'batch_size', 'memory', 'classes'):
+    for k in ('per_class', 'steps', 'epochs', 'iterations', 'n_nets', 'eval_nets', 'distill_lr', 'lr', 'batch_size', 'memory', 'classes', 'select_on'):
         if p[k] is not None: cfg[k] = p[k]
     if p['model'] != 'auto': cfg['model'] = p['model']
     elif 'model' not in cfg and (ds in AUTO_MODEL or kind == 'text'): cfg['model'] = _auto_model(ds, kind)
