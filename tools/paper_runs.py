@@ -85,6 +85,7 @@ def _finished(name: str):
     return dst, rec, paper_task(name)[1], load_distilled(dst/'distilled.safetensors')
 
 def _save(name: str, dst: Path, rec: dict):
+    if name in NOTES: rec['note'] = NOTES[name]  # the current note (it may have been written after the run started)
     atomic_write(dst/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1, default=float)))
     rd = ROOT/'runs'/name
     if (rd/'results.json').exists(): shutil.copy2(dst/'results.json', rd/'results.json')
