@@ -20,7 +20,7 @@ __all__ = ['PAPER', 'TEXT_DATASETS', 'N_TRAIN', 'SMOKE', 'SMOKE_TEXT', 'AUTO_MOD
 
 # %% ../nbs/06_experiment.ipynb #22fd3261
 PAPER = {  # dataset[/random] -> recipe; outer_epochs / decay_epochs count passes over the real training set
-    'mnist':   dict(model='lenet', steps=1, epochs=3, per_class=1, distill_lr=0.02, lr=0.01, outer_epochs=350, decay_epochs=35),
+    'mnist':   dict(model='lenet', steps=1, epochs=3, per_class=1, distill_lr=0.01, lr=0.01, outer_epochs=350, decay_epochs=35),  # the code's default distill_lr is 0.02
     'mnist/random': dict(model='lenet', init='random', steps=10, epochs=3, per_class=1, distill_lr=0.02, lr=0.01, outer_epochs=400, decay_epochs=40),
     'fashion_mnist': dict(model='lenet', steps=1, epochs=3, per_class=1, distill_lr=0.02, lr=0.01, outer_epochs=350, decay_epochs=35),
     'cifar10': dict(model='alexcifarnet', steps=10, epochs=3, per_class=1, distill_lr=0.001, lr=0.01, outer_epochs=350, decay_epochs=35),
