@@ -110,16 +110,26 @@ def add_transfer(name: str, n: int = 10, protocols: tuple = ('replay', 'retrain'
                               'seconds': round(time.time() - t0, 1), 'protocols_updated': list(protocols)}
     _save(name, dst, rec)
 
-def add_baselines(name: str, n_nets: int = 20):
-    "Baselines (fixed lr and learned lrs) and a reload + replay check for the finished run `name`."
+def _reload_check(name: str, rec: dict, task, d) -> dict:
+    "The saved set reloaded and replayed on the same networks as the recorded accuracy, and the difference."
     from dataset_distillation.evaluate import evaluate_protocol
-    dst, rec, task, d = _finished(name); c = rec['config']
-    t0 = time.time()
-    n_eval = rec['distill_accuracy']['n']
+    c, n_eval = rec['config'], rec['distill_accuracy']['n']
     accs = evaluate_protocol(d, task, c['model'], 'replay', init=c['init'], n=n_eval, seed=c['seed'])
     rec['reload_check'] = {'replayed_mean': accs.mean().item(), 'recorded_mean': rec['distill_accuracy']['mean'], 'n': n_eval,
                            'abs_diff': abs(accs.mean().item() - rec['distill_accuracy']['mean'])}
     print(name, 'reload + replay', rec['reload_check'], flush=True)
+    return rec
+
+def reload_check(name: str):
+    "Only the reload + replay check of the finished run `name` (no baselines)."
+    dst, rec, task, d = _finished(name)
+    _save(name, dst, _reload_check(name, rec, task, d))
+
+def add_baselines(name: str, n_nets: int = 20):
+    "Baselines (fixed lr and learned lrs) and a reload + replay check for the finished run `name`."
+    dst, rec, task, d = _finished(name); c = rec['config']
+    t0 = time.time()
+    rec = _reload_check(name, rec, task, d)
     kind = 'text' if 'encoder' in task.extra else 'image'
     rec = add_comparisons(rec, task, DistillConfig(**c), d.lrs, kind, original=False, baselines=True, n_nets=n_nets, progress=False)
     if 'baselines_note' in rec: print(name, 'baselines skipped:', rec['baselines_note'], flush=True)
@@ -160,6 +170,7 @@ if __name__ == '__main__':
     ap.add_argument('--transfer', action='store_true', help='add cross-architecture results to a finished run')
     ap.add_argument('--transfer-nets', type=int, default=10, help='fresh target networks per architecture and protocol')
     ap.add_argument('--transfer-protocols', default='replay,retrain', help='protocols to (re)compute for --transfer, merged into the run')
+    ap.add_argument('--reload-check', action='store_true', help='reload the saved set of a finished run and replay it (no baselines)')
     ap.add_argument('--notes', action='store_true', help="write the current notes into every finished run's results.json and exit")
     ap.add_argument('--original', action='store_true', help="recompute a finished run's full-data accuracy (current recipe) and ratio")
     a = ap.parse_args()
@@ -181,7 +192,8 @@ if __name__ == '__main__':
     if a.baselines: add_baselines(a.name, a.baseline_nets)
     if a.transfer: add_transfer(a.name, a.transfer_nets, tuple(a.transfer_protocols.split(',')))
     if a.original: refresh_original(a.name)
-    if a.baselines or a.transfer or a.original: sys.exit(0)
+    if a.reload_check: reload_check(a.name)
+    if a.baselines or a.transfer or a.original or a.reload_check: sys.exit(0)
     run_dir, snap = ROOT/'runs'/a.name, ROOT/'results'/a.name/'checkpoint.pt'
     if not (run_dir/'checkpoint.pt').exists() and snap.exists():
         run_dir.mkdir(parents=True, exist_ok=True); shutil.copy2(snap, run_dir/'checkpoint.pt')
