@@ -161,7 +161,7 @@ def learning_curves(root,
                     panels: dict,  # panel title -> {run folder: legend label}
                     targets: dict | None = None,  # panel title -> the paper's accuracy (0-1), drawn dashed
                     width: float = 3.2):  # inches per panel
-    "Test accuracy against outer step for groups of runs under `root`, one panel per group."
+    "Test accuracy against outer step for groups of runs under `root`, one panel per group; a star marks a run's `select_on` pick."
     from matplotlib.figure import Figure
     from dataset_distillation.plots import plot_history
     targets = targets or {}
@@ -171,8 +171,12 @@ def learning_curves(root,
         for run, label in runs.items():
             try: hist = run_history(root, run)
             except FileNotFoundError: missing.append(label); continue
-            if any('acc' in h for h in hist): plot_history(hist, ax=ax, label=label)
-            else: missing.append(label)
+            if not any('acc' in h for h in hist): missing.append(label); continue
+            plot_history(hist, ax=ax, label=label)
+            rec = Path(root)/run/'results.json'
+            if rec.exists() and (sel := json.loads(rec.read_text()).get('selected')):  # the set picked on training samples
+                ax.plot([sel['it']], [sel['distill_accuracy']['mean']], marker='*', ms=9, ls='none', color=ax.lines[-1].get_color(),
+                        label='_selected')  # '_': left out of the legend
         if title in targets: ax.axhline(targets[title], color='gray', ls='--', lw=0.8, label=f'paper {100 * targets[title]:.2f}%')
         ax.set_title(title + ('\n(not run yet: ' + ', '.join(missing) + ')' if missing else ''), fontsize=8)
         if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=6, loc='lower right')

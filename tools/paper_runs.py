@@ -118,6 +118,13 @@ def _reload_check(name: str, rec: dict, task, d) -> dict:
     rec['reload_check'] = {'replayed_mean': accs.mean().item(), 'recorded_mean': rec['distill_accuracy']['mean'], 'n': n_eval,
                            'abs_diff': abs(accs.mean().item() - rec['distill_accuracy']['mean'])}
     print(name, 'reload + replay', rec['reload_check'], flush=True)
+    best = ROOT/'results'/name/'distilled_best.safetensors'
+    if 'selected' in rec and best.exists():  # the set picked on training samples is reported too: check it the same way
+        from dataset_distillation.distilled import load_distilled
+        accs = evaluate_protocol(load_distilled(best), task, c['model'], 'replay', init=c['init'], n=n_eval, seed=c['seed'])
+        sel = rec['selected']['distill_accuracy']['mean']
+        rec['reload_check']['selected'] = {'replayed_mean': accs.mean().item(), 'recorded_mean': sel, 'abs_diff': abs(accs.mean().item() - sel)}
+        print(name, 'reload + replay of the selected set', rec['reload_check']['selected'], flush=True)
     return rec
 
 def reload_check(name: str):
