@@ -111,20 +111,18 @@ def add_transfer(name: str, n: int = 10, protocols: tuple = ('replay', 'retrain'
     _save(name, dst, rec)
 
 def _reload_check(name: str, rec: dict, task, d) -> dict:
-    "The saved set reloaded and replayed on the same networks as the recorded accuracy, and the difference."
+    "The saved set (and the set selected on training samples, if any) reloaded and replayed on the recorded networks."
     from dataset_distillation.evaluate import evaluate_protocol
+    from dataset_distillation.distilled import load_distilled
     c, n_eval = rec['config'], rec['distill_accuracy']['n']
-    accs = evaluate_protocol(d, task, c['model'], 'replay', init=c['init'], n=n_eval, seed=c['seed'])
-    rec['reload_check'] = {'replayed_mean': accs.mean().item(), 'recorded_mean': rec['distill_accuracy']['mean'], 'n': n_eval,
-                           'abs_diff': abs(accs.mean().item() - rec['distill_accuracy']['mean'])}
-    print(name, 'reload + replay', rec['reload_check'], flush=True)
+    def check(ds, recorded):
+        m = evaluate_protocol(ds, task, c['model'], 'replay', init=c['init'], n=n_eval, seed=c['seed']).mean().item()
+        return {'replayed_mean': m, 'recorded_mean': recorded, 'n': n_eval, 'abs_diff': abs(m - recorded)}
+    rec['reload_check'] = check(d, rec['distill_accuracy']['mean'])
     best = ROOT/'results'/name/'distilled_best.safetensors'
-    if 'selected' in rec and best.exists():  # the set picked on training samples is reported too: check it the same way
-        from dataset_distillation.distilled import load_distilled
-        accs = evaluate_protocol(load_distilled(best), task, c['model'], 'replay', init=c['init'], n=n_eval, seed=c['seed'])
-        sel = rec['selected']['distill_accuracy']['mean']
-        rec['reload_check']['selected'] = {'replayed_mean': accs.mean().item(), 'recorded_mean': sel, 'abs_diff': abs(accs.mean().item() - sel)}
-        print(name, 'reload + replay of the selected set', rec['reload_check']['selected'], flush=True)
+    if 'selected' in rec and best.exists():  # the selected set is reported too: check it the same way
+        rec['reload_check']['selected'] = check(load_distilled(best), rec['selected']['distill_accuracy']['mean'])
+    print(name, 'reload + replay', rec['reload_check'], flush=True)
     return rec
 
 def reload_check(name: str):
