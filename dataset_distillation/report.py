@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'collect', 'fmt_result', 'paper_table', 'baseline_table', 'transfer_table',
-           'size_sweep', 'size_table', 'run_history', 'learning_curves']
+           'size_sweep', 'size_table', 'seed_study', 'seed_table', 'run_history', 'learning_curves']
 
 # %% ../nbs/11_report.ipynb #bb7bb01e
 PAPER_ROWS = [
@@ -145,6 +145,43 @@ def size_table(sweep: dict) -> str:
     d = sweep['d_A']
     lines.append(f"\nd_{sweep['A']:g} = {d if d is not None else 'not reached in this grid'}"
                  + (f" (full-data accuracy {100 * sweep['original_accuracy']:.2f}%)" if sweep['original_accuracy'] else ''))
+    return '\n'.join(lines)
+
+# %% ../nbs/11_report.ipynb #5f405612
+_EVAL_ONLY = ('seed', 'eval_every', 'eval_nets', 'ckpt_every', 'device', 'select_on')
+
+def _summary(xs: list) -> dict | None:
+    if not xs: return None
+    import statistics as st
+    return {'mean': st.fmean(xs), 'std': st.stdev(xs) if len(xs) > 1 else 0.0, 'min': min(xs), 'max': max(xs), 'n': len(xs)}
+
+def seed_study(records: list, recipe: str) -> dict:
+    "Every finished run of `recipe`'s training config (any seed), with the final and selected sets summarised over seeds."
+    from dataset_distillation.config import DistillConfig, resolve
+    from dataclasses import asdict
+    want = {k: v for k, v in json.loads(json.dumps(asdict(DistillConfig(**resolve({'recipe': recipe}).cfg)))).items() if k not in _EVAL_ONLY}
+    runs = sorted(({'run': r['run'], 'seed': r['config']['seed'], 'last': r['distill_accuracy']['mean'],
+                    'selected': (r.get('selected') or {}).get('distill_accuracy', {}).get('mean')}
+                   for r in records if not r.get('in_progress') and r.get('config')
+                   and all(r['config'].get(k, v) == v for k, v in want.items())), key=lambda s: (s['seed'], s['run']))
+    last = [s['last'] for s in runs]
+    return {'recipe': recipe, 'runs': runs, 'last': _summary(last), 'selected': _summary([s['selected'] for s in runs if s['selected'] is not None]),
+            'best_seed': max(runs, key=lambda s: s['last'])['seed'] if runs else None}
+
+# %% ../nbs/11_report.ipynb #a5d6660e
+def seed_table(records: list, recipes: list) -> str:
+    "Markdown: per recipe, the paper's figure, the best seed and the mean +- sd (min-max) over seeds, final and selected sets."
+    from dataset_distillation.config import RECIPES
+    pc = lambda v: f"{100 * v:.2f}%"
+    span = lambda s: f"{pc(s['mean'])} +- {100 * s['std']:.2f} ({pc(s['min'])}-{pc(s['max'])}, n={s['n']})" if s else '—'
+    lines = ['| recipe | paper | best seed (final set) | mean over seeds, final set | mean over seeds, set selected on training samples | seeds: final / selected |',
+             '|---|---|---|---|---|---|']
+    for name in recipes:
+        s, paper = seed_study(records, name), RECIPES[name].paper
+        if not s['runs']: lines.append(f"| {name} | {paper}% | not run yet | | | |"); continue
+        best = max(x['last'] for x in s['runs'])
+        each = '; '.join(f"{x['seed']}: {100 * x['last']:.2f}" + (f" / {100 * x['selected']:.2f}" if x['selected'] is not None else '') for x in s['runs'])
+        lines.append(f"| {name} | {paper}% | {pc(best)} (seed {s['best_seed']}, best of {len(s['runs'])}) | {span(s['last'])} | {span(s['selected'])} | {each} |")
     return '\n'.join(lines)
 
 # %% ../nbs/11_report.ipynb #8780befc

@@ -24,9 +24,11 @@ def figures(run: Path):
         plots.save_figure(plots.show_labels(dset), run/'labels.png')
     else:                      # text (S, N, maxlen, dim)
         from dataset_distillation.data import load
+        from dataset_distillation.config import TextOptions
         from dataset_distillation.experiment import make_task
-        t = rec.get('text', {})
-        task = make_task(load(dset.meta['dataset']), t.get('maxlen', dset.data.shape[-2]), t.get('max_vocab', 5000))
+        t = rec.get('text', {})  # records made before the tokeniser option used the word tokeniser
+        opts = TextOptions(t.get('maxlen', dset.data.shape[-2]), t.get('max_vocab', 5000), t.get('glove_dim', 50), t.get('tokenizer', 'words'))
+        task = make_task(load(dset.meta['dataset']), opts)
         enc = task.extra['encoder']
         plots.save_figure(plots.show_text(dset, enc, n=min(6, dset.n_distilled)), run/'distilled_text.png')
         (run/'decoded.md').write_text(plots.decoded_markdown(dset, enc, max_words=dset.data.shape[-2]) + '\n')
