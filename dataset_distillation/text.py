@@ -13,8 +13,9 @@ from torch import Tensor
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['PAD', 'UNK', 'PAD_ID', 'UNK_ID', 'tokenize', 'Vocab', 'pad_truncate', 'glove_matrix', 'coverage', 'embed',
-           'nearest_ids', 'nearest_words', 'decode_sentences', 'TextEncoder', 'TextData', 'prepare_text']
+__all__ = ['TOKENIZERS', 'PAD', 'UNK', 'PAD_ID', 'UNK_ID', 'tokenize', 'split_whitespace', 'pick_tokenizer', 'Vocab',
+           'pad_truncate', 'glove_matrix', 'coverage', 'embed', 'nearest_ids', 'nearest_words', 'decode_sentences',
+           'TextEncoder', 'text_splits', 'fit_encoder', 'TextData', 'prepare_text']
 
 # %% ../nbs/01_text.ipynb #cf0d3fda
 _TOKEN_RULES = [(re.compile(r"<br\s*/?>"), " "),       # HTML line breaks
@@ -26,6 +27,22 @@ def tokenize(s: str) -> list[str]:
     s = s.lower()
     for pattern, repl in _TOKEN_RULES: s = pattern.sub(repl, s)
     return s.split()
+
+# %% ../nbs/01_text.ipynb #b696959c
+def split_whitespace(s: str) -> list[str]:
+    "Lower-case `s` and split it on whitespace only, for corpora that come tokenised (TREC, SST-5 tree leaves)."
+    return s.lower().split()
+
+TOKENIZERS = {'words': tokenize, 'whitespace': split_whitespace}  # name -> (str -> list[str])
+
+# %% ../nbs/01_text.ipynb #f182c0cb
+def pick_tokenizer(tokenizer: str = 'auto',  # 'auto', or a name in `TOKENIZERS`
+                   data=None) -> str:  # the dataset being read: its `meta['pretokenized']` decides 'auto'
+    "The name in `TOKENIZERS` to use for `data`."
+    if tokenizer == 'auto': return 'whitespace' if (getattr(data, 'meta', None) or {}).get('pretokenized') else 'words'
+    if tokenizer not in TOKENIZERS:
+        raise ValueError(f"tokenizer={tokenizer!r}: choose 'auto' or one of {', '.join(map(repr, TOKENIZERS))}.")
+    return tokenizer
 
 # %% ../nbs/01_text.ipynb #f11201fe
 PAD, UNK = '<pad>', '<unk>'
@@ -166,32 +183,41 @@ def decode_sentences(x: Tensor,  # (n, maxlen, dim) or (n, 1, maxlen, dim) sente
 # %% ../nbs/01_text.ipynb #15b2a723
 class TextEncoder:
     "Vocabulary + frozen GloVe matrix of one dataset: strings -> `(n, maxlen, dim)` and back."
-    def __init__(self, vocab: Vocab, emb: Tensor, in_glove: Tensor, maxlen: int):
-        self.vocab, self.emb, self.in_glove, self.maxlen = vocab, emb, in_glove, maxlen
+    def __init__(self, vocab: Vocab, emb: Tensor, in_glove: Tensor, maxlen: int,
+                 tokenizer: str = 'words'):  # a name in `TOKENIZERS`, kept so every later string is split the same way
+        if tokenizer not in TOKENIZERS: raise ValueError(f"tokenizer={tokenizer!r}: an encoder needs one of {', '.join(map(repr, TOKENIZERS))}.")
+        self.vocab, self.emb, self.in_glove, self.maxlen, self.tokenizer = vocab, emb, in_glove, maxlen, tokenizer
         self.coverage = coverage(vocab, in_glove)
 
     @classmethod
     def fit(cls, texts: list,  # raw training sentences
             glove: tuple,  # (words, vectors)
             maxlen: int,  # tokens per sentence after padding/truncation
-            max_vocab: int | None = None,  # vocabulary size including `<pad>`, `<unk>`
+            max_vocab: int | None = None,  # vocabulary size including `<pad>`, `<unk>`; None keeps every training word
+            tokenizer: str = 'auto',  # see `pick_tokenizer`; a plain list has no flag, so 'auto' is 'words' here
             oov_seed: int = 0, oov_std: float = 0.1):
         "Build the vocabulary and the GloVe matrix from the training texts."
         if isinstance(texts, str): raise TypeError("TextEncoder.fit needs a list of sentences, got one str; wrap it in a list.")
-        vocab = Vocab([tokenize(s) for s in texts], max_size=max_vocab)
-        return cls(vocab, *glove_matrix(vocab, glove, oov_seed, oov_std), maxlen)
+        tok = pick_tokenizer(tokenizer)
+        vocab = Vocab([TOKENIZERS[tok](s) for s in texts], max_size=max_vocab)
+        return cls(vocab, *glove_matrix(vocab, glove, oov_seed, oov_std), maxlen, tok)
 
     @property
     def dim(self) -> int: return self.emb.shape[1]
     def __repr__(self):
-        return (f"TextEncoder(vocab={len(self.vocab)}, dim={self.dim}, maxlen={self.maxlen}, "
+        return (f"TextEncoder(vocab={len(self.vocab)}, dim={self.dim}, maxlen={self.maxlen}, tokenizer={self.tokenizer!r}, "
                 f"coverage: {self.coverage['vocab']:.1%} of words, {self.coverage['tokens']:.1%} of tokens)")
 
 # %% ../nbs/01_text.ipynb #34e58beb
 @patch
+def tokens(self: TextEncoder, s: str) -> list[str]:
+    "The tokens of `s` under the encoder's own tokenizer."
+    return TOKENIZERS[self.tokenizer](s)
+
+@patch
 def ids(self: TextEncoder, texts: list) -> Tensor:
     "Padded token ids `(n, maxlen)` of raw strings."
-    return pad_truncate([self.vocab.encode(s) for s in texts], self.maxlen)
+    return pad_truncate([self.vocab.encode(self.tokens(s)) for s in texts], self.maxlen)
 
 @patch
 def __call__(self: TextEncoder, texts: list) -> Tensor:
@@ -205,6 +231,28 @@ def decode(self: TextEncoder, x: Tensor, drop_pad: bool = True) -> list[str]:
     return decode_sentences(x, self.emb[keep], [self.vocab.itos[i] for i in keep], drop_pad)
 
 # %% ../nbs/01_text.ipynb #5f59594a
+def text_splits(data,  # a text `Dataset`, or (x_train, y_train, x_test, y_test)
+               ) -> tuple:
+    "`(x_train, y_train, x_test, y_test)` of a text dataset, checked to hold raw strings."
+    if getattr(data, 'kind', 'text') != 'text':
+        raise ValueError(f"prepare_text needs a text dataset, got kind={data.kind!r} ({getattr(data, 'name', '')}).")
+    if hasattr(data, 'x_train'): xtr, ytr, xte, yte = data.x_train, data.y_train, data.x_test, data.y_test
+    else: xtr, ytr, xte, yte = data
+    if not all(isinstance(s, str) for s in list(xtr) + list(xte)):
+        raise TypeError("prepare_text needs raw strings in x_train and x_test (a list of str each).")
+    return xtr, ytr, xte, yte
+
+# %% ../nbs/01_text.ipynb #ceda474e
+def fit_encoder(data,  # a text `Dataset`, or (x_train, y_train, x_test, y_test)
+                glove: tuple,  # (words, vectors), e.g. `data.load_glove()`
+                maxlen: int,  # tokens per sentence (paper: 30 for TREC/SST, 400 for IMDB)
+                max_vocab: int | None = None,  # vocabulary size incl. specials; None keeps every training word (the authors')
+                tokenizer: str = 'auto',  # see `pick_tokenizer`: 'auto' follows the dataset's `pretokenized` flag
+                **kwargs) -> TextEncoder:  # passed on to `TextEncoder.fit`
+    "The `TextEncoder` of `data`, fitted on its training texts only."
+    return TextEncoder.fit(text_splits(data)[0], glove, maxlen, max_vocab, pick_tokenizer(tokenizer, data), **kwargs)
+
+# %% ../nbs/01_text.ipynb #ac5f91a6
 @dataclass
 class TextData:
     "Embedded splits of a text dataset, with the encoder that made them."
@@ -218,15 +266,11 @@ class TextData:
 def prepare_text(data,  # a text `Dataset`, or (x_train, y_train, x_test, y_test)
                  glove: tuple,  # (words, vectors), e.g. `data.load_glove()`
                  maxlen: int,  # tokens per sentence (paper: 30 for TREC/SST, 400 for IMDB)
-                 max_vocab: int | None = None,  # vocabulary size incl. specials (paper: 5,000)
+                 max_vocab: int | None = None,  # vocabulary size incl. specials; None keeps every training word
+                 tokenizer: str = 'auto',  # see `pick_tokenizer`
                  **kwargs) -> TextData:  # passed on to `TextEncoder.fit`
     "Fit a `TextEncoder` on the training texts and embed both splits."
-    if getattr(data, 'kind', 'text') != 'text':
-        raise ValueError(f"prepare_text needs a text dataset, got kind={data.kind!r} ({getattr(data, 'name', '')}).")
-    if hasattr(data, 'x_train'): xtr, ytr, xte, yte = data.x_train, data.y_train, data.x_test, data.y_test
-    else: xtr, ytr, xte, yte = data
-    if not all(isinstance(s, str) for s in list(xtr) + list(xte)):
-        raise TypeError("prepare_text needs raw strings in x_train and x_test (a list of str each).")
-    enc = TextEncoder.fit(xtr, glove, maxlen, max_vocab, **kwargs)
+    xtr, ytr, xte, yte = text_splits(data)
+    enc = fit_encoder(data, glove, maxlen, max_vocab, tokenizer, **kwargs)
     lab = lambda y: torch.as_tensor(y, dtype=torch.long)
     return TextData(enc(xtr), lab(ytr), enc(xte), lab(yte), enc, getattr(data, 'classes', None))
