@@ -140,15 +140,15 @@ def _act_bytes_per_sample(model: nn.Module, in_shape: tuple) -> int:
     total, hooks = [0], []
     leaf = [m for m in model.modules() if not list(m.children())]
     hooks = [m.register_forward_hook(lambda m, i, o: total.__setitem__(0, total[0] + (o.numel() * o.element_size() if torch.is_tensor(o) else 0))) for m in leaf]
-    try:
-        with torch.no_grad(): model(torch.zeros(1, *in_shape))
+    try:  # on the model's own device: moving it would move the caller's model too
+        with torch.no_grad(): model(torch.zeros(1, *in_shape, device=next(model.parameters()).device))
     finally:
         for h in hooks: h.remove()
     return max(total[0], 4 * math.prod(in_shape))
 
 def estimate_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_distilled_per_step: int) -> float:
     "Rough peak memory in MiB of one outer step (autograd saves ~3 copies of each activation)."
-    act = 3 * _act_bytes_per_sample(model.cpu(), in_shape)
+    act = 3 * _act_bytes_per_sample(model, in_shape)
     params = sum(p.numel() for p in model.parameters()) * 4
     inner = (cfg.T if cfg.memory == 'full' else 1) * n_distilled_per_step * act * 2  # x2: double backward
     per_net = inner + cfg.batch_size * act + (cfg.T + 4) * params
@@ -374,6 +374,7 @@ def load_checkpoint(self: Distiller):
         self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
     self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
     self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
+    if self.best: self.best = {k: v.cpu() if torch.is_tensor(v) else v for k, v in self.best.items()}  # kept on the CPU, as `_evaluate_into` keeps it
 
 # %% ../nbs/05_distill.ipynb #c3fbbb88
 def _in_notebook() -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch, torch.distributed as dist
 from torch import Tensor
 from fastcore.basics import patch
+from .config import auto_model, parse_overrides, resolve
 from .distill import Distiller, DistillConfig, Task, _seed
 from .models import init_batch
 from .unroll import meta_grad, replay, accuracy
@@ -177,33 +178,20 @@ def _resume(self: DistributedDistiller):
     self.it, self.seconds, self.history = s['it'], s['seconds'], s['history']
 
 # %% ../nbs/10_distributed.ipynb #fe2d4cd9
-_FIELDS = [f.name for f in fields(DistillConfig)]
-
-def _value(s: str):
-    try: return json.loads(s)
-    except json.JSONDecodeError: return s  # plain text, e.g. labels=hard
-
 def parse_args(argv: list | None = None) -> argparse.Namespace:
-    "Command-line arguments, with `cfg`: the DistillConfig fields from `--config` and the `key=value` overrides."
+    "Command-line arguments: the process options, and `params`, the run parameters (`config.resolve`) from `--config` and `key=value` words."
     p = argparse.ArgumentParser(prog='torchrun --nproc_per_node N -m dataset_distillation.distributed',
-                                description='Distil a dataset on several processes (torchrun).')
-    p.add_argument('--dataset', default='mnist', help='a name from data.list_datasets(), or csv:PATH / npz:PATH')
-    p.add_argument('--out_dir', default='runs/distributed', help='checkpoint, distilled set and results (written by rank 0)')
-    p.add_argument('--config', help='JSON file of DistillConfig fields')
-    p.add_argument('--data_dir', help='folder with the raw data files, if not downloaded')
-    p.add_argument('--maxlen', type=int, help='tokens per text sample (default: the dataset\'s)')
-    p.add_argument('--final_nets', type=int, help='fresh networks for the final evaluation (default: eval_nets)')
+                                description='Distil a dataset on several processes (torchrun). Run parameters are those of the '
+                                            'experiment notebook, e.g. recipe=mnist_random_100 n_nets=8 out_dir=runs/dist.')
+    p.add_argument('--config', help='JSON file of run parameters (the experiment notebook\'s)')
     p.add_argument('--backend', choices=BACKENDS, help='default: nccl with CUDA, else gloo')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
-    p.add_argument('overrides', nargs='*', metavar='key=value', help='DistillConfig fields, e.g. init=random n_nets=8')
+    p.add_argument('params', nargs='*', metavar='key=value', help='run parameters, e.g. dataset=mnist init=random n_nets=8')
     a = p.parse_args(argv)
-    cfg = json.loads(Path(a.config).read_text()) if a.config else {}
-    if not isinstance(cfg, dict): raise ValueError(f"--config {a.config}: expected a JSON object of DistillConfig fields, got {type(cfg).__name__}.")
-    for kv in a.overrides:
-        if '=' not in kv: raise ValueError(f"{kv!r}: expected key=value, e.g. n_nets=8.")
-        k, v = kv.split('=', 1); cfg[k.strip()] = _value(v)
-    if unknown := sorted(set(cfg) - set(_FIELDS)): raise ValueError(f"Unknown DistillConfig field(s) {unknown}: known ones are {', '.join(_FIELDS)}.")
-    a.cfg = cfg
+    params = json.loads(Path(a.config).read_text()) if a.config else {}
+    if not isinstance(params, dict): raise ValueError(f"--config {a.config}: expected a JSON object of run parameters, got {type(params).__name__}.")
+    a.params = {'out_dir': 'runs/distributed', **params, **parse_overrides(a.params)}
+    resolve(a.params)  # every name, type and range checked before torch.distributed starts
     return a
 
 # %% ../nbs/10_distributed.ipynb #b57484ab
@@ -218,22 +206,25 @@ def _in_turns(make, rank: int, world: int):
 def main(argv: list | None = None) -> dict | None:
     "Distil on every process of a torchrun launch; rank 0 writes the results and returns their record."
     from dataset_distillation.data import load
-    from dataset_distillation.experiment import make_task, result_record, RunLock, TEXT_DEFAULTS, _auto_model
+    from dataset_distillation.experiment import make_task, result_record, RunLock
     a = parse_args(argv)
     rank, world, dev = init_distributed(a.backend)
     try:
-        maxlen = a.maxlen or TEXT_DEFAULTS.get(a.dataset, 30)
-        def build(): ds = load(a.dataset, data_dir=a.data_dir); return ds, make_task(ds, maxlen)
-        ds, task = _in_turns(build, rank, world)
-        cfg = DistillConfig(**{'model': _auto_model(a.dataset, ds.kind, task.in_shape), **a.cfg, 'device': str(dev)})
-        out = Path(a.out_dir)
+        r = resolve(a.params)
+        def build():
+            ds = load(r.dataset, data_dir=r.data_dir, **r.data_opts)
+            return ds.kind, len(ds.y_train), make_task(ds, r.text)
+        kind, n_train, task = _in_turns(build, rank, world)
+        r = resolve(a.params, n_train=n_train)  # the schedule from the data's real size
+        cfg = DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg, 'device': str(dev)})
+        out = Path(r.out_dir)
         with RunLock(out) if rank == 0 else contextlib.nullcontext():
             d = DistributedDistiller(task, cfg, ckpt=out/'checkpoint.pt')
             dset = d.fit(progress=not a.quiet, live=False)
-            t0 = time.perf_counter(); accs = d.evaluate(a.final_nets); eval_s = time.perf_counter() - t0
+            t0 = time.perf_counter(); accs = d.evaluate(r.final_nets); eval_s = time.perf_counter() - t0
             if rank != 0: return None
             save_distilled(dset, out/'distilled.safetensors')
-            rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), params={k: v for k, v in vars(a).items()},
+            rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), params=a.params, recipe=r.recipe,
                                 distributed={'world': world, 'split': d.split, 'backend': dist.get_backend() if world > 1 else None})
             atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
             atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))

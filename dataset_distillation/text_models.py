@@ -149,21 +149,22 @@ class BiLSTM(TextRNN):
 class ConvLSTM(nn.Module):
     "conv1d over the embedding axis (word positions as channels), ReLU, maxpool, LSTM, linear."
     def __init__(self, emb_dim: int, n_classes: int, maxlen: int,
-                 channels: int = 16, kernel: int = 5, pool: int = 4, hidden: int = 10):
+                 channels: int = 16,  # conv output channels: the LSTM's time steps
+                 kernel: int = 5, pool: int = 4, hidden: int = 10):
         super().__init__()
-        steps = (emb_dim - kernel + 1) // pool
-        if steps < 1:
+        feats = (emb_dim - kernel + 1) // pool  # pooled values per channel: the LSTM's input size
+        if feats < 1:
             raise ValueError(f"emb_dim={emb_dim} is too small for a kernel of {kernel} then a pool of {pool}: "
                              f"use emb_dim >= {kernel + pool - 1}.")
         self.emb_dim, self.maxlen, self.pool = emb_dim, maxlen, pool
         self.conv = nn.Conv1d(maxlen, channels, kernel)
-        self.rnn = Recurrent(channels, hidden, 1, False, 'lstm')
+        self.rnn = Recurrent(feats, hidden, 1, False, 'lstm')
         self.fc = nn.Linear(hidden, _n_out(n_classes))
 
     def forward(self, x: Tensor) -> Tensor:  # (N, maxlen, emb_dim) -> (N, K)
         x = _as_seq(x, self.emb_dim)
         if x.shape[1] != self.maxlen:
             raise ValueError(f"ConvLSTM was built for maxlen={self.maxlen} but got sentences of length {x.shape[1]}.")
-        x = F.max_pool1d(F.relu(self.conv(x)), self.pool)  # (N, channels, steps)
-        _, h = self.rnn(x.transpose(1, 2))  # time = pooled embedding positions
+        x = F.max_pool1d(F.relu(self.conv(x)), self.pool)  # (N, channels, feats)
+        _, h = self.rnn(x)  # batch first: time = the conv channels
         return self.fc(h[-1])

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_unroll.ipynb #ca76bd92
 from __future__ import annotations
-import contextlib, ctypes, gc, math, os
+import contextlib, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from torch.func import grad, grad_and_value, vjp, vmap
@@ -12,8 +12,8 @@ from .models import fwd
 
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss', 'train_mode',
-           'inner_train', 'inner_step', 'unroll', 'outer_loss', 'native_convs', 'meta_grad', 'peak_memory', 'replay',
-           'accuracy']
+           'inner_train', 'inner_step', 'unroll', 'outer_loss', 'native_convs', 'meta_grad', 'reference_meta_grad',
+           'replay', 'accuracy']
 
 # %% ../nbs/03_unroll.ipynb #166363fb
 LABEL_TRANSFORMS = ('none', 'softmax')
@@ -144,24 +144,32 @@ def _meta_autograd(model, x, y, raw, params0, xb, yb, transform, chunk=None, n=N
 # %% ../nbs/03_unroll.ipynb #413f8b8e
 BOUNDED_CHUNK = 128  # real-batch rows scored at once in memory-bounded mode
 
+def _rng_get(dev: torch.device) -> Tensor:
+    "The random state that dropout on `dev` draws from: the CPU generator, or the GPU's own."
+    return torch.cuda.get_rng_state(dev) if dev.type == 'cuda' else torch.get_rng_state()
+
+def _rng_set(dev: torch.device, s: Tensor):
+    if dev.type == 'cuda': torch.cuda.set_rng_state(s, dev)
+    else: torch.set_rng_state(s)
+
 def _meta_bounded(model, x, y, raw, params0, xb, yb, transform):
     "Same result as `_meta_full`, recomputing each step's graph during the reverse pass."
-    lrs, S, T = F.softplus(raw), len(x), len(raw)
+    lrs, S, T, dev = F.softplus(raw), len(x), len(raw), x.device
     K = max(1, math.isqrt(T))  # segment length: about 2 sqrt(T) copies of the weights are kept, not T
     step = lambda t, p: inner_step(model, p, x[t % S], y[t % S], lrs[t], transform)
     ckpts, rng, p = {}, [], params0
     for t in range(T):   # forward: weights only, kept at the start of each segment
         if t % K == 0: ckpts[t] = p
-        rng.append(torch.get_rng_state())
+        rng.append(_rng_get(dev))
         p = step(t, p)
     loss, gp = _real_grad(model, p, xb, yb, BOUNDED_CHUNK)  # in chunks: the real batch's activations are the next-largest term
     gx, gy, glr = [torch.zeros_like(x[0])] * S, [torch.zeros_like(y[0])] * S, [None] * T
     for t0 in reversed(range(0, T, K)):   # reverse, one segment at a time
         seg = [ckpts.pop(t0)]
         for t in range(t0, min(t0 + K, T) - 1):   # recompute the segment's weights from its start
-            torch.set_rng_state(rng[t]); seg.append(step(t, seg[-1]))
+            _rng_set(dev, rng[t]); seg.append(step(t, seg[-1]))
         for t in reversed(range(t0, min(t0 + K, T))):   # then one step's graph at a time
-            torch.set_rng_state(rng[t]); i = t % S
+            _rng_set(dev, rng[t]); i = t % S
             _, pull = vjp(lambda p, xi, yi, lr: inner_step(model, p, xi, yi, lr, transform), seg.pop(), x[i], y[i], lrs[t])
             gp, dx, dy, dlr = pull(gp)
             gx[i], gy[i], glr[t] = gx[i] + dx, gy[i] + dy, dlr
@@ -188,22 +196,31 @@ def meta_grad(model: nn.Module,
     loss, g = vmap(lambda p: _meta_bounded(model, x, y, raw, p, xb, yb, transform), randomness='different')(params0)
     return loss.mean(), tuple(t.mean(0) for t in g)
 
-# %% ../nbs/03_unroll.ipynb #f1d8e044
-def peak_memory(fn, device='cpu') -> float | None:
-    "Peak memory in MiB that `fn()` adds on `device` (None where it cannot be measured)."
-    gc.collect()
-    if torch.device(device).type == 'cuda':
-        torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(); base = torch.cuda.memory_allocated()
-        fn(); torch.cuda.synchronize()
-        return (torch.cuda.max_memory_allocated() - base) / 2**20
-    try:
-        ctypes.CDLL('libc.so.6').malloc_trim(0)
-        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
-        rss = lambda key: int(next(l for l in open('/proc/self/status') if l.startswith(key)).split()[1])
-        base = rss('VmRSS:')
-    except (OSError, StopIteration, AttributeError): return None
-    fn()
-    return (rss('VmHWM:') - base) / 1024
+# %% ../nbs/03_unroll.ipynb #397be2a7
+def reference_meta_grad(model: nn.Module, x: Tensor, y: Tensor, raw: Tensor, params0: dict, xb: Tensor, yb: Tensor) -> tuple:
+    "`meta_grad`'s loss and `(dx, dy, draw)` computed as the original code does (flat weights, reverse Hessian-vector sweep)."
+    names, shapes = list(params0), [v.shape[1:] for v in params0.values()]
+    sizes = [math.prod(s) for s in shapes]
+    logits = lambda w, xi: fwd(model, {k: v.view(s) for k, v, s in zip(names, w.split(sizes), shapes)}, xi)
+    lrs, n, S = F.softplus(raw).detach().requires_grad_(), len(params0[names[0]]), len(x)
+    x, y = x.detach().requires_grad_(), y.detach().requires_grad_()
+    gx, gy, glr, total = 0, 0, 0, 0.
+    with torch.enable_grad(), train_mode(model, False):
+        for j in range(n):
+            ws, gws = [torch.cat([v[j].reshape(-1) for v in params0.values()]).requires_grad_()], []
+            for t in range(len(lrs)):   # forward: each step's weights, and its gradient with its graph
+                l = -(y[t % S] * logits(ws[-1], x[t % S]).log_softmax(-1)).sum(-1).mean()
+                gw, = torch.autograd.grad(l, ws[-1], create_graph=True)
+                gws.append(gw); ws.append((ws[-1] - lrs[t] * gw).detach().requires_grad_())
+            L = F.cross_entropy(logits(ws[-1], xb), yb)
+            dw, = torch.autograd.grad(L, ws[-1]); total += L.item()
+            dx, dy, dls = 0, 0, [None] * len(lrs)
+            for t in reversed(range(len(lrs))):   # reverse: pull dw back through g_t
+                dls[t] = -(dw * gws[t]).sum()
+                hw, hx, hy = torch.autograd.grad(gws[t], (ws[t], x, y), -lrs[t].detach() * dw, retain_graph=True)
+                dw, dx, dy = dw + hw, dx + hx, dy + hy
+            gx, gy, glr = gx + dx / n, gy + dy / n, glr + torch.stack(dls).detach() * torch.sigmoid(raw) / n
+    return torch.tensor(total / n, dtype=x.dtype, device=x.device), (gx, gy, glr)
 
 # %% ../nbs/03_unroll.ipynb #793cda7f
 def replay(model: nn.Module, params0: dict, xs: Tensor, ys: Tensor, lrs: Tensor, transform: str = 'none',

@@ -3,29 +3,33 @@
 
     python tools/bench.py [--quick] [--threads N] [--device cpu|cuda] [--out results/bench.json]
 
+On CUDA the default output is results/bench_cuda.json (+ .md), beside the CPU numbers, not over them.
+
 Configurations, all with a real batch of 1024:
-  A   MNIST/LeNet, fixed init, 1 step x 3 epochs (10 images)
-  B1/B4/B8  MNIST/LeNet, random init, 10 x 3 (100 images), n_nets = 1, 4, 8
-  C   AlexCifarNet on random 32x32x3 inputs, fixed init, 10 x 3 (100 images)
-  D   TREC-6/Bi-LSTM, fixed init, 1 x 5 (6 sentences)
+  A   MNIST/LeNet, fixed init, 1 step x 3 epochs (10 images): recipe mnist_fixed_10
+  B1/B4/B8  MNIST/LeNet, random init, 10 x 3 (100 images), n_nets = 1, 4, 8: recipe mnist_random_100
+  C   AlexCifarNet on random 32x32x3 inputs, fixed init, 10 x 3 (100 images): recipe cifar10_fixed_100
+  D   TREC-6/Bi-LSTM, fixed init, 6 sentences: recipe trec6_fixed_6
 For each: seconds per `Distiller.step()` (data sampling included) after warm-up, the pure compute of
 `meta_grad` on a fixed batch, its forward-only twin (the T inner steps and the real-batch loss under
 `torch.no_grad`, no meta-gradient) and the ratio of the two (the gradient overhead). Then the peak
 memory of the 'full' and 'bounded' meta-gradient modes at T = 30 and 100 and their gradient difference,
 and the whole-process peak RSS of A, B1 and B4, each in a fresh subprocess. Writes the JSON to --out and
-a markdown table beside it (same name, .md), next to the original code's numbers.
+a markdown table beside it (same name, .md), next to the original code's numbers. Timings synchronise the GPU
+before and after; memory is the CUDA allocator's peak on a GPU and the process's resident peak on a CPU.
 `--quick` (3 steps per config, no D, no T = 100) is a smoke check of the script, not a measurement.
 """
-import argparse, copy, itertools, json, math, os, platform, resource, subprocess, sys, time, traceback
+import argparse, ctypes, gc, itertools, json, os, platform, resource, subprocess, sys, time, traceback
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
-from torch import Tensor
 from torch.func import vmap
+from dataset_distillation.config import resolve
 from dataset_distillation.data import load
 from dataset_distillation.distill import DistillConfig, Distiller, Task, image_task
-from dataset_distillation.experiment import make_task, preset
-from dataset_distillation.unroll import meta_grad, outer_loss, peak_memory
+from dataset_distillation.experiment import make_task
+from dataset_distillation.models import fwd
+from dataset_distillation.unroll import meta_grad, outer_loss, reference_meta_grad
 
 ROOT = Path(__file__).resolve().parents[1]
 # the original code on this machine: 2 threads, real batch 1024
@@ -33,13 +37,13 @@ ORIGINAL = {'A': {'step_s': 0.112, 'compute_s': 0.074, 'data_s': 0.037, 'rss_mib
             'B1': {'step_s': 0.200, 'rss_mib': 693},
             'B4': {'step_s': 0.773, 'rss_mib': 819}}
 TARGET_SPEEDUP, TARGET_OVERHEAD, TARGET_BOUNDED = 1.5, 3.0, 0.25
-CONFIGS = {  # name -> (task, preset dataset, init, overrides)
-    'A': ('mnist', 'mnist', 'fixed', {}),
-    'B1': ('mnist', 'mnist', 'random', {'n_nets': 1}),
-    'B4': ('mnist', 'mnist', 'random', {'n_nets': 4}),
-    'B8': ('mnist', 'mnist', 'random', {'n_nets': 8}),
-    'C': ('random32', 'cifar10', 'fixed', {}),
-    'D': ('trec6', 'trec6', 'fixed', {}),
+CONFIGS = {  # name -> (task, recipe, overrides)
+    'A': ('mnist', 'mnist_fixed_10', {}),
+    'B1': ('mnist', 'mnist_random_100', {'n_nets': 1}),
+    'B4': ('mnist', 'mnist_random_100', {'n_nets': 4}),
+    'B8': ('mnist', 'mnist_random_100', {'n_nets': 8}),
+    'C': ('random32', 'cifar10_fixed_100', {}),
+    'D': ('trec6', 'trec6_fixed_6', {}),
 }
 LENET = ('A', 'B1', 'B4', 'B8')
 
@@ -49,7 +53,7 @@ def get_task(name: str) -> Task:
     "The benchmark's task `name` (cached): real MNIST, real TREC-6 or random 32x32x3 images."
     if name not in _TASKS:
         if name == 'mnist': _TASKS[name] = image_task(load('mnist'))
-        elif name == 'trec6': _TASKS[name] = make_task(load('trec6'), 30, 5000)
+        elif name == 'trec6': _TASKS[name] = make_task(load('trec6'), resolve({'recipe': CONFIGS['D'][1]}).text)
         elif name == 'random32':  # AlexCifarNet cost does not depend on the pixels: no CIFAR-10 download needed
             g = torch.Generator().manual_seed(0)
             x, y = torch.randn(4096, 3, 32, 32, generator=g), torch.randint(0, 10, (4096,), generator=g)
@@ -58,14 +62,30 @@ def get_task(name: str) -> Task:
     return _TASKS[name]
 
 def make_config(name: str, device: str, **over) -> DistillConfig:
-    "The paper recipe behind configuration `name`, with a real batch of 1024."
-    task, ds, init, extra = CONFIGS[name]
-    f = preset(ds, 'paper', init, len(get_task(task).y_train))
-    for k in ('maxlen', 'max_vocab'): f.pop(k, None)
-    return DistillConfig(**{**f, **extra, 'batch_size': 1024, 'device': device, 'eval_every': 0, 'ckpt_every': 0, **over})
+    "The recipe behind configuration `name`, with a real batch of 1024, no evaluation or checkpoints."
+    task, recipe, extra = CONFIGS[name]
+    run = resolve({'recipe': recipe, **extra, 'batch_size': 1024, 'device': device, 'eval_every': 0, 'ckpt_every': 0,
+                   'select_on': 0, **over}, n_train=len(get_task(task).y_train))
+    return DistillConfig(**run.cfg)
 
 def _sync(dev: torch.device):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+def peak_memory(fn, device='cpu') -> float | None:
+    "Peak memory in MiB that `fn()` adds on `device`: the CUDA allocator's peak, or the rise of the resident peak (Linux)."
+    gc.collect()
+    if torch.device(device).type == 'cuda':
+        torch.cuda.synchronize(device); torch.cuda.reset_peak_memory_stats(device); base = torch.cuda.memory_allocated(device)
+        fn(); torch.cuda.synchronize(device)
+        return (torch.cuda.max_memory_allocated(device) - base) / 2**20
+    try:  # hand freed memory back to the system, then reset the kernel's high-water mark of resident memory
+        ctypes.CDLL('libc.so.6').malloc_trim(0)
+        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
+        rss = lambda key: int(next(l for l in open('/proc/self/status') if l.startswith(key)).split()[1])
+        base = rss('VmRSS:')
+    except (OSError, StopIteration, AttributeError): return None
+    fn()
+    return (rss('VmHWM:') - base) / 1024
 
 def timeit(fn, n: int, warmup: int, dev: torch.device) -> list:
     "Wall-clock seconds of `n` calls of `fn` after `warmup` untimed ones."
@@ -88,45 +108,10 @@ def forward_only(model, x, y, raw, params0: dict, xb, yb, transform: str = 'none
         f = vmap(lambda p: outer_loss(model, x, y, raw, p, xb, yb, transform), randomness='different')
         return f(params0).mean()
 
-def _lenet_flat(w: Tensor, shapes: list, x: Tensor) -> Tensor:
-    "LeNet logits with all weights in one flat vector `w` (views), plain `F` ops: how the original code runs it."
-    ws, i = [], 0
-    for s in shapes: n = math.prod(s); ws.append(w[i:i + n].view(s)); i += n
-    x = F.max_pool2d(F.relu(F.conv2d(x, ws[0], ws[1], padding=2)), 2)
-    x = F.max_pool2d(F.relu(F.conv2d(x, ws[2], ws[3])), 2)
-    x = F.relu(F.linear(x.flatten(1), ws[4], ws[5]))
-    return F.linear(F.relu(F.linear(x, ws[6], ws[7])), ws[8], ws[9])
-
-def reference_meta_grad(model, x, y, raw, params0: dict, xb, yb) -> tuple:
-    """The paper's meta-gradient computed the way the original code does, in plain autograd on this torch:
-    flat weights, each inner gradient taken with `create_graph`, then a reverse sweep of one Hessian-vector
-    product per step; the `n_nets` networks one after another. A same-machine, same-torch yardstick."""
-    shapes = [v.shape[1:] for v in params0.values()]
-    lrs, n, S = F.softplus(raw).detach().requires_grad_(), next(iter(params0.values())).shape[0], len(x)
-    x, y = x.detach().requires_grad_(), y.detach().requires_grad_()
-    gx, gy, glr, total = 0, 0, 0, 0.
-    for j in range(n):
-        w = torch.cat([v[j].reshape(-1) for v in params0.values()]).requires_grad_()
-        ws, gws = [w], []
-        for t in range(len(lrs)):   # forward: keep each step's weights and gradient (with its graph)
-            l = -(y[t % S] * _lenet_flat(ws[-1], shapes, x[t % S]).log_softmax(-1)).sum(-1).mean()
-            gw, = torch.autograd.grad(l, ws[-1], create_graph=True)
-            gws.append(gw); ws.append((ws[-1] - lrs[t] * gw).detach().requires_grad_())
-        L = F.cross_entropy(_lenet_flat(ws[-1], shapes, xb), yb)
-        dw, = torch.autograd.grad(L, ws[-1]); total += L.item()
-        dx, dy, dls = 0, 0, [None] * len(lrs)
-        for t in reversed(range(len(lrs))):   # w_{t+1} = w_t - lr_t g_t: pull dw back through g_t
-            dls[t] = -(dw * gws[t]).sum()
-            hw, hx, hy = torch.autograd.grad(gws[t], (ws[t], x, y), -lrs[t].detach() * dw, retain_graph=True)
-            dw, dx, dy = dw + hw, dx + hx, dy + hy
-        gx, gy, glr = gx + dx / n, gy + dy / n, glr + torch.stack(dls).detach() * torch.sigmoid(raw) / n
-    return total / n, (gx, gy, glr)
-
-def plain_train_step(params: dict, xb: Tensor, yb: Tensor):
-    "One ordinary LeNet training step (forward + backward) on the real batch in plain PyTorch: the machine's pace."
-    shapes = [v.shape[1:] for v in params.values()]
-    w = torch.cat([v[0].reshape(-1) for v in params.values()]).requires_grad_()
-    return lambda: torch.autograd.grad(F.cross_entropy(_lenet_flat(w, shapes, xb), yb), w)
+def plain_train_step(model, params: dict, xb, yb):
+    "One ordinary training step (forward + backward) of network 0 of `params` on the real batch: the machine's pace."
+    w = {k: v[0].detach().requires_grad_() for k, v in params.items()}
+    return lambda: torch.autograd.grad(F.cross_entropy(fwd(model, w, xb), yb), list(w.values()))
 
 def machine(device: str) -> dict:
     "What the numbers were measured on."
@@ -166,8 +151,8 @@ def bench_config(name: str, device: str, n: int, warmup: int) -> dict:
         ref = timeit(lambda: reference_meta_grad(d.model, x, y, raw, p0, xb, yb), n, 1, dev)
         r['reference_s'] = stats(ref)
         r['speedup_vs_reference'] = r['reference_s']['median'] / r['compute_s']['median']
-        r['plain_train_step_s'] = stats(timeit(plain_train_step(p0, xb, yb), n, 1, dev))
-        if name == 'A':   # one network, no kinks crossed: the two gradients agree to float32 rounding
+        r['plain_train_step_s'] = stats(timeit(plain_train_step(d.model, p0, xb, yb), n, 1, dev))
+        if name == 'A':   # one network, no kinks crossed: the two gradients agree to float32 rounding (TF32 convolutions on a GPU: less)
             _, g1 = meta_grad(d.model, x, y, raw, p0, xb, yb, c.label_transform, c.memory)
             _, g2 = reference_meta_grad(d.model, x, y, raw, p0, xb, yb)
             r['reference_rel_diff'] = max(((a - b).norm() / a.norm().clamp_min(1e-30)).item() for a, b in zip(g1, g2))
@@ -235,19 +220,22 @@ def markdown(res: dict) -> str:
               "(p10-p90 in brackets); compute = `meta_grad` alone on a fixed batch; forward = the same T inner steps and "
               "real-batch loss without the meta-gradient; overhead = step / forward (compute / forward in brackets). "
               f"Targets: speed-up >= {TARGET_SPEEDUP}x over the original, overhead <= {TARGET_OVERHEAD} for LeNet.", '',
-              '| config | T | step s | compute s | data s | forward s | overhead | <= 3.0 | original step s | speed-up | >= 1.5x | peak RSS MiB | original RSS MiB |',
+              f"| config | T | step s | compute s | data s | forward s | overhead | <= 3.0 | original step s | speed-up | >= 1.5x | peak {'GPU' if m['device'].startswith('cuda') else 'RSS'} MiB | original RSS MiB |",
               '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for name in CONFIGS:
         r, o, rs = res['configs'].get(name), ORIGINAL.get(name, {}), res['rss'].get(name) or {}
-        desc = {'A': 'A MNIST/LeNet fixed 1x3', 'B1': 'B MNIST/LeNet random 10x3, n_nets=1', 'B4': 'B n_nets=4',
-                'B8': 'B n_nets=8', 'C': 'C AlexCifarNet 32x32x3 fixed 10x3', 'D': 'D TREC-6/Bi-LSTM fixed 1x5'}[name]
+        c = (r or {}).get('config', {})
+        shape = f" {c['steps']}x{c['epochs']}" if 'steps' in c else ''
+        desc = {'A': 'A MNIST/LeNet fixed', 'B1': 'B MNIST/LeNet random, n_nets=1', 'B4': 'B n_nets=4',
+                'B8': 'B n_nets=8', 'C': 'C AlexCifarNet 32x32x3 fixed', 'D': 'D TREC-6/Bi-LSTM fixed'}[name] + shape
         if r is None: lines.append(f'| {desc} | skipped |' + ' |' * 11); continue
         if 'error' in r: lines.append(f"| {desc} | error: {r['error'].splitlines()[0][:120]} |" + ' |' * 11); continue
         s = r['step_s']
+        peak = rs.get('cuda_peak_mib', rs.get('rss_mib'))
         lines.append(f"| {desc} | {r['T']} | {s['median']:.3f} ({s['p10']:.3f}-{s['p90']:.3f}) | {r['compute_s']['median']:.3f} "
                      f"| {r['data_s']['median']:.3f} | {r['forward_s']['median']:.3f} | {r['overhead']:.2f} ({r['compute_overhead']:.2f}) "
                      f"| {_ok(r.get('overhead_met'))} | {_f(o.get('step_s'))} | {_f(r.get('speedup'), '{:.2f}x')} "
-                     f"| {_ok(r.get('speedup_met'))} | {_f(rs.get('rss_mib'), '{:.0f}')} | {_f(o.get('rss_mib'), '{:.0f}')} |")
+                     f"| {_ok(r.get('speedup_met'))} | {_f(peak, '{:.0f}')} | {_f(o.get('rss_mib'), '{:.0f}')} |")
     if 'A' in ORIGINAL: lines += ['', f"Original config A split: {ORIGINAL['A']['compute_s']} s compute + {ORIGINAL['A']['data_s']} s data loading."]
     refs = {k: r for k, r in res['configs'].items() if 'reference_s' in r}
     if refs:
@@ -291,10 +279,11 @@ def main(args):
     torch.set_num_threads(args.threads)
     if args.rss_child: return rss_child(args.rss_child, args.device, args.rss_steps)
     if args.render:  # no measurement: rewrite the markdown from the JSON
-        out = Path(args.out); res = json.loads(out.read_text()); out.with_suffix('.md').write_text(markdown(res)); return print(f'wrote {out.with_suffix(".md")}')
+        out = Path(args.out or ROOT/'results'/'bench.json'); res = json.loads(out.read_text()); out.with_suffix('.md').write_text(markdown(res)); return print(f'wrote {out.with_suffix(".md")}')
     if args.device.startswith('cuda') and not torch.cuda.is_available(): sys.exit(f"--device {args.device}: CUDA is not available here; use --device cpu.")
     n, warmup = (3, 0) if args.quick else (args.steps, 3)
-    out = Path(args.out); md = out.with_suffix('.md'); out.parent.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out or ROOT/'results'/('bench_cuda.json' if args.device.startswith('cuda') else 'bench.json'))
+    md = out.with_suffix('.md'); out.parent.mkdir(parents=True, exist_ok=True)
     res = {'machine': machine(args.device), 'date': time.strftime('%Y-%m-%d %H:%M'), 'quick': args.quick, 'n_steps': n,
            'original': ORIGINAL, 'configs': {}, 'memory': {}, 'rss': {}}
     print(json.dumps(res['machine']), flush=True)
@@ -309,7 +298,7 @@ def main(args):
     only = set(args.configs.split(',')) if args.configs else set(CONFIGS)
     if only - set(CONFIGS): sys.exit(f"--configs: unknown {sorted(only - set(CONFIGS))}; choose from {', '.join(CONFIGS)}.")
     for name in CONFIGS:
-        if (args.quick and name == 'D') or name not in only or args.memory_only: continue
+        if (args.quick and name == 'D' and not args.configs) or name not in only or args.memory_only: continue
         t0 = time.perf_counter()
         res['configs'][name] = r = _try(bench_config, name, args.device, n, warmup)
         r['date'] = time.strftime('%Y-%m-%d %H:%M')
@@ -326,7 +315,7 @@ def main(args):
         print(f"memory T={10 * epochs}: " + (r['error'] if 'error' in r else
               f"full {_f(r['full_mib'], '{:.1f}')} MiB, bounded {_f(r['bounded_mib'], '{:.1f}')} MiB, rel grad diff {r['rel_grad_diff']:.1e}"), flush=True)
         save()
-    for name in (() if args.no_memory or args.memory_only else ('A', 'B1', 'B4')):
+    for name in (() if args.no_memory or args.memory_only else [c for c in args.rss.split(',') if c]):
         res['rss'][name] = r = _try(bench_rss, name, args)
         print(f"peak RSS {name}: " + (r['error'] if 'error' in r else f"{r['rss_mib']:.0f} MiB"), flush=True)
         save()
@@ -337,9 +326,10 @@ if __name__ == '__main__':
     ap.add_argument('--quick', action='store_true', help='3 steps per config, no D, no T=100: a smoke check')
     ap.add_argument('--threads', type=int, default=2, help='torch.set_num_threads (the original numbers used 2)')
     ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda'")
-    ap.add_argument('--out', default=str(ROOT/'results'/'bench.json'), help='JSON path; the markdown goes beside it (.md)')
+    ap.add_argument('--out', default=None, help='JSON path (default results/bench.json, on CUDA results/bench_cuda.json); the markdown goes beside it (.md)')
     ap.add_argument('--steps', type=int, default=20, help='timed outer steps per config (at least 20 for the report)')
     ap.add_argument('--configs', default='', help='comma-separated subset of configurations (default: all); merged into an existing --out')
+    ap.add_argument('--rss', default='A,B1,B4', help='configurations whose fresh-process peak memory is measured (empty: none)')
     ap.add_argument('--no-memory', action='store_true', help='skip the memory and peak-RSS measurements')
     ap.add_argument('--memory-only', action='store_true', help='only the memory measurements, merged into an existing --out')
     ap.add_argument('--render', action='store_true', help='no measurement: rewrite the markdown table from the JSON')

@@ -4,8 +4,9 @@
     python tools/time_to_accuracy.py [--target 0.942] [--minutes 20] [--threads 2] [--eval-every 116] [--recipe NAME]
 
 Trains from scratch, evaluating on the full 10k test set every `--eval-every` outer steps, and stops at
-the first evaluation that reaches `--target` (or after `--minutes` of training). Training time counts
-outer steps only (data sampling included, evaluation excluded), as the original code's 39 minutes did.
+the first evaluation that reaches `--target` (or after `--minutes` of training). The measure is the wall
+time (evaluations included) at which the run first reaches the target: the measure the authors' code was
+timed with, side by side with this library, one thread each, evaluated every 116 outer steps.
 Writes results/time_to_accuracy.json and results/figures/time_to_accuracy.png (accuracy vs minutes).
 Run it on an otherwise idle machine: it is a timing.
 """
@@ -18,7 +19,9 @@ from dataset_distillation.config import resolve
 from bench import machine  # tools/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
-ORIGINAL = {'minutes': 39, 'final': 0.9421, 'best': 0.9475, 'steps': 20650}  # the original code, this machine
+# the authors' code, timed side by side with this library on this 2-core CPU (one thread each, the full test set
+# every 116 outer steps): it had not reached 94.2% when stopped at 30 wall minutes (about 10,000 steps, best 93.89%)
+ORIGINAL = {'reached': False, 'stopped_wall_minutes': 30, 'steps': 10000, 'best': 0.9389}
 TARGET_MINUTES = 13
 
 def main(a):
@@ -35,7 +38,7 @@ def main(a):
         print(f"step {d.it:6d}  train {d.seconds / 60:6.2f} min  test accuracy {100 * acc:.2f}%", flush=True)
         if acc >= a.target: hit = curve[-1]; break
     out = {'target': a.target, 'reached': hit is not None, 'at': hit, 'target_minutes': TARGET_MINUTES,
-           'met': hit is not None and hit['train_minutes'] <= TARGET_MINUTES, 'original': ORIGINAL, 'curve': curve,
+           'met': hit is not None and hit['wall_minutes'] <= TARGET_MINUTES, 'original': ORIGINAL, 'curve': curve,
            'config': {k: getattr(cfg, k) for k in ('steps', 'epochs', 'labels', 'init', 'distill_lr', 'lr', 'batch_size', 'decay_every', 'iterations', 'seed')},
            'machine': machine('cpu'),
            'date': time.strftime('%Y-%m-%d %H:%M')}
@@ -43,10 +46,10 @@ def main(a):
     (ROOT/'results'/'time_to_accuracy.json').write_text(json.dumps(out, indent=1))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    ax.plot([c['train_minutes'] for c in curve], [100 * c['acc'] for c in curve], 'o-', ms=3, label='this library')
+    ax.plot([c['wall_minutes'] for c in curve], [100 * c['acc'] for c in curve], 'o-', ms=3, label='this library')
     ax.axhline(100 * a.target, color='gray', ls=':', lw=1); ax.axvline(TARGET_MINUTES, color='C3', ls='--', lw=1, label=f'target: {TARGET_MINUTES} min')
-    ax.plot([ORIGINAL['minutes']], [100 * ORIGINAL['final']], 's', color='C1', label='original code, end of run (39 min)')
-    ax.set(xlabel='training minutes', ylabel='test accuracy (%)', title='MNIST fixed init, 10 images, SLDD', ylim=(60, 100))
+    ax.plot([ORIGINAL['stopped_wall_minutes']], [100 * ORIGINAL['best']], 's', color='C1', label="authors' code: best by 30 min")
+    ax.set(xlabel='wall minutes', ylabel='test accuracy (%)', title='MNIST fixed init, 10 images, SLDD', ylim=(60, 100))
     ax.legend(fontsize=8, loc='lower right'); fig.tight_layout()
     (ROOT/'results'/'figures').mkdir(parents=True, exist_ok=True)
     fig.savefig(ROOT/'results'/'figures'/'time_to_accuracy.png', dpi=110)
@@ -55,7 +58,7 @@ def main(a):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--target', type=float, default=0.942); ap.add_argument('--minutes', type=float, default=20)
-    ap.add_argument('--threads', type=int, default=2); ap.add_argument('--eval-every', type=int, default=116)
+    ap.add_argument('--threads', type=int, default=1); ap.add_argument('--eval-every', type=int, default=116)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--recipe', default='mnist_fixed_10', help='a fixed-init MNIST recipe (config.RECIPES)')
     main(ap.parse_args())
