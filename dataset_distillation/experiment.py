@@ -100,7 +100,7 @@ def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
         rec['baselines_config'] = {'fixed_lr': lr, 'n_nets': n_nets if c.init == 'random' else 1}
     return rec
 
-# %% ../nbs/06_experiment.ipynb #50d6f053
+# %% ../nbs/06_experiment.ipynb #5c11f51f
 DENOMINATORS = {'original_accuracy': 'same network as distilled, frozen GloVe (the distilled set\'s embedding space)',
                 'original_accuracy_trained_embedding': "same network, embedding initialised from GloVe and trained with it (the paper's kind)"}
 
