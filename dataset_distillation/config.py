@@ -124,6 +124,11 @@ _OWN = {
     'mnist_random_sldd_100_e50': ('mnist_random_100', "the first 50 of the paper's 400 epochs", {'iterations': 2900, 'select_on': 0}),
     'mnist_random_dd_100_e50': ('mnist_random_100_dd', "the first 50 of the paper's 400 epochs", {'iterations': 2900, 'select_on': 0}),
 }
+_SUBSETS = {'c01234': [0, 1, 2, 3, 4], 'c56789': [5, 6, 7, 8, 9], 'c02468': [0, 2, 4, 6, 8], 'c13579': [1, 3, 5, 7, 9]}
+_OWN.update({f'mnist_fixed_5_{k}_short': ('mnist_fixed_5', f"which 5 classes: classes {', '.join(map(str, v))} initialised; "
+                                          "1,500 outer steps, decay every 500; compared on the training-sample score",
+                                          {'classes': v, 'iterations': 1500, 'decay_every': 500, 'eval_every': 250, 'ckpt_every': 250})
+             for k, v in _SUBSETS.items()})
 _SIZES = (1, 2, 3, 5, 10, 20, 50, 100)
 _OWN.update({f'mnist_fixed_sldd_size{m}': ('mnist_fixed_10', "Figure 6 sweep: 1,500 outer steps, decay every 500, initial step size 0.02",
                                            {'iterations': 1500, 'decay_every': 500, 'eval_every': 250, 'ckpt_every': 250, 'distill_lr': 0.02, 'select_on': 0,
@@ -138,9 +143,9 @@ _TEXT_GENERIC = {  # name -> (dataset, note, DistillConfig fields): 100 epochs c
                               dict(model='textconvnet', epochs=5, per_class=10, distill_lr=0.1, lr=0.05, batch_size=256, iterations=500, decay_every=125, eval_every=50, ckpt_every=50)),
 }
 _POLARITY = dict(model='textconvnet', epochs=5, distill_lr=0.1, lr=0.05, batch_size=128, iterations=400, decay_every=100, eval_every=50, ckpt_every=50)
-_TEXT_GENERIC.update({f'polarity_{i}_sldd_{m}': ('polarity', f"IMDB stand-in, maxlen 400, real batch 128, 400 outer steps, outer lr 0.05, initial step size 0.1",
+_TEXT_GENERIC.update({f'polarity_{i}_sldd_{m}': ('polarity', "IMDB stand-in, maxlen 400, real batch 128, 400 outer steps, outer lr 0.05, initial step size 0.1",
                                                  dict(_POLARITY, init=i, per_class=m // 2)) for i in ('fixed', 'random') for m in (2, 20)})
-RECIPES.update({k: Recipe(RECIPES[b].dataset, note, over, paper=None if 'size' in k else RECIPES[b].paper, base=b) for k, (b, note, over) in _OWN.items()})
+RECIPES.update({k: Recipe(RECIPES[b].dataset, note, over, paper=None if 'size' in k or 'short' in k else RECIPES[b].paper, base=b) for k, (b, note, over) in _OWN.items()})
 RECIPES.update({k: Recipe(ds, note, {'steps': 1, 'per_class': 1, 'lr': 0.01, **c}, dict(_GENERIC, maxlen=400 if ds == 'polarity' else 30))
                 for k, (ds, note, c) in _TEXT_GENERIC.items()})
 

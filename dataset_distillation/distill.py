@@ -10,14 +10,14 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
-from .models import MODELS, make_model, init_params, init_batch
+from .models import MODELS, make_model, init_batch
 from .unroll import meta_grad, replay, accuracy, inner_train, LABEL_TRANSFORMS, META_MODES
 from .distilled import DistilledSet, atomic_write
 
 # %% auto #0
 __all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'CKPT_FORMAT', 'Task', 'image_task', 'DistillConfig', 'validate',
-           'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError',
-           'check_task', 'Distiller', 'stochastic_inner', 'read_checkpoint', 'LivePlot']
+           'seed_of', 'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory',
+           'DivergenceError', 'check_task', 'Distiller', 'stochastic_inner', 'read_checkpoint', 'LivePlot']
 
 # %% ../nbs/05_distill.ipynb #d01c1dfc
 @dataclass
@@ -75,6 +75,7 @@ class DistillConfig:
     select_on: int = 0          # training samples scoring each evaluation; > 0 also keeps the best-scoring set
     ckpt_every: int = 500       # outer steps between checkpoints
     memory: str = 'full'        # meta-gradient mode: 'full' (fast) or 'bounded' (memory ~ one step)
+    average: float = 0.0        # > 0: evaluate and return a moving average of the sets with this decay (e.g. 0.99)
     seed: int = 0
     device: str = 'cpu'
 
@@ -100,6 +101,7 @@ def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
         v = getattr(cfg, k)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
             raise ValueError(f"{k}={v!r}: must be a positive finite number.")
+    if not _num(cfg.average) or not 0 <= cfg.average < 1: raise ValueError(f"average={cfg.average!r}: must be a number in [0, 1) (0: off).")
     if not _num(cfg.smoothing) or not 0 <= cfg.smoothing < 1: raise ValueError(f"smoothing={cfg.smoothing!r}: must be a number in [0, 1).")
     for k, allowed in _CHOICES.items():
         if getattr(cfg, k) not in allowed: raise ValueError(f"{k}={getattr(cfg, k)!r}: choose one of {', '.join(allowed)}.")
@@ -117,7 +119,7 @@ def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
     return cfg
 
 # %% ../nbs/05_distill.ipynb #59de1d2b
-def _seed(*key) -> int:
+def seed_of(*key) -> int:
     "A 63-bit seed that is a pure function of `key` (e.g. `(seed, 'train', step, net)`)."
     return int.from_bytes(hashlib.sha256(repr(key).encode()).digest()[:8], 'little') >> 1
 
@@ -127,7 +129,7 @@ def init_labels(classes: list, per_class: int, steps: int, n_classes: int, how: 
     c = torch.tensor(classes).repeat_interleave(per_class)
     y = F.one_hot(c, n_classes).float()
     if how == 'zeros': y = torch.zeros_like(y)
-    elif how == 'uniform': y = torch.rand(y.shape, generator=torch.Generator().manual_seed(_seed(seed, 'labels')))
+    elif how == 'uniform': y = torch.rand(y.shape, generator=torch.Generator().manual_seed(seed_of(seed, 'labels')))
     elif how == 'smooth': y = y * (1 - smoothing) + smoothing / n_classes
     if n_classes == 2: y = y[:, 1:]  # one logit: the target is P(class 1)
     return y.unsqueeze(0).repeat(steps, 1, 1)
@@ -199,7 +201,7 @@ class Distiller:
         self.per_epoch = max(1, len(self.xtr) // self.bs)
         N = len(self.classes) * cfg.per_class
         check_memory(cfg, self.model, task.in_shape, N)
-        g = torch.Generator().manual_seed(_seed(cfg.seed, 'data'))
+        g = torch.Generator().manual_seed(seed_of(cfg.seed, 'data'))
         self.x = torch.randn(cfg.steps, N, *task.in_shape, generator=g).to(self.dev).requires_grad_()
         self.y = init_labels(self.classes, cfg.per_class, cfg.steps, task.n_classes, cfg.label_init,
                              cfg.smoothing, cfg.seed).to(self.dev).requires_grad_(cfg.labels == 'soft')
@@ -207,8 +209,9 @@ class Distiller:
         learn = [self.x, self.raw] + ([self.y] if cfg.labels == 'soft' else [])
         self.opt = torch.optim.Adam(learn, lr=cfg.lr, betas=tuple(cfg.betas))
         self.sched = torch.optim.lr_scheduler.StepLR(self.opt, cfg.decay_every or max(1, cfg.iterations // 10), cfg.decay)
-        self.theta0 = init_batch(self.model, [_seed(cfg.seed, 'fixed')], self.dev)  # the fixed-init network
+        self.theta0 = init_batch(self.model, [seed_of(cfg.seed, 'fixed')], self.dev)  # the fixed-init network
         self.it, self.seconds, self.history, self.best = 0, 0.0, [], None
+        self.avg = self._raw_set() if cfg.average else None  # the moving average of (x, y, raw), when `average` > 0
         self.ckpt = Path(ckpt) if ckpt else None
         if self.ckpt and self.ckpt.exists(): self.load_checkpoint()
 
@@ -219,7 +222,7 @@ from fastcore.basics import patch
 def real_batch(self: Distiller, it: int) -> tuple:
     "The real mini-batch of outer step `it`."
     epoch, i = divmod(it, self.per_epoch)
-    perm = torch.randperm(len(self.xtr), generator=torch.Generator().manual_seed(_seed(self.cfg.seed, 'perm', epoch)))
+    perm = torch.randperm(len(self.xtr), generator=torch.Generator().manual_seed(seed_of(self.cfg.seed, 'perm', epoch)))
     idx = perm[i * self.bs:(i + 1) * self.bs].to(self.dev)
     return self.xtr[idx], self.ytr[idx]
 
@@ -227,7 +230,7 @@ def real_batch(self: Distiller, it: int) -> tuple:
 def inits(self: Distiller, it: int) -> dict:
     "Initial weights for outer step `it`: the fixed network, or `n_nets` fresh draws."
     if self.cfg.init == 'fixed': return self.theta0
-    return init_batch(self.model, [_seed(self.cfg.seed, 'train', it, j) for j in range(self.cfg.n_nets)], self.dev)
+    return init_batch(self.model, [seed_of(self.cfg.seed, 'train', it, j) for j in range(self.cfg.n_nets)], self.dev)
 
 def stochastic_inner(model: nn.Module) -> bool:
     "Whether the steps on distilled data are random: train mode inside them and dropout somewhere in `model`."
@@ -239,7 +242,7 @@ def eval_inits(self: Distiller, n: int) -> dict:
     "Networks to evaluate on: the fixed one (`n` copies if the inner steps use dropout), or `n` fresh draws never used for training."
     if self.cfg.init == 'fixed':  # stochastic inner steps (TextConvNet's dropout): n replays, each with its own masks
         return {k: v.expand(n, *v.shape[1:]) for k, v in self.theta0.items()} if stochastic_inner(self.model) else self.theta0
-    return init_batch(self.model, [_seed(self.cfg.seed, 'eval', j) for j in range(n)], self.dev)
+    return init_batch(self.model, [seed_of(self.cfg.seed, 'eval', j) for j in range(n)], self.dev)
 
 # %% ../nbs/05_distill.ipynb #4e22f470
 @patch
@@ -251,12 +254,16 @@ def _diverged(self: Distiller, what: str):
                           f"e.g. distill_lr={c.distill_lr / 2:g} (now {c.distill_lr:g}) or lr={c.lr / 2:g} (now {c.lr:g}).")
 
 @patch
-def step(self: Distiller) -> float:
-    "One outer step (Algorithm 1a, lines 3-12); returns the real-batch loss."
+def grads(self: Distiller) -> tuple:
+    "`(loss, (gx, gy, graw))` of outer step `self.it`: the real-batch loss after the unrolled steps and its meta-gradient (lines 3-10)."
     c = self.cfg
     xb, yb = self.real_batch(self.it)
-    loss, (gx, gy, gr) = meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), self.inits(self.it),
-                                   xb, yb, c.label_transform, c.memory)
+    return meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), self.inits(self.it), xb, yb, c.label_transform, c.memory)
+
+@patch
+def update(self: Distiller, loss: Tensor, grads: tuple) -> float:
+    "Apply the Adam step, the schedule and the moving average for `loss` and its meta-gradient (lines 11-12); returns the loss."
+    c, (gx, gy, gr) = self.cfg, grads
     if not torch.isfinite(loss): self._diverged(f'the real-batch loss is {loss.item()}')
     if not all(torch.isfinite(g).all() for g in (gx, gy, gr)): self._diverged('the meta-gradient is not finite')
     self.x.grad, self.raw.grad = gx, gr
@@ -264,8 +271,17 @@ def step(self: Distiller) -> float:
     self.opt.step(); self.sched.step()
     if not (torch.isfinite(self.x).all() and torch.isfinite(self.y).all() and torch.isfinite(self.lrs).all()):
         self._diverged('the distilled data, labels or step sizes became non-finite')
+    if self.avg is not None:  # Polyak averaging with a warm-up, so the noise the set starts from fades quickly
+        a = min(c.average, (1 + self.it) / (10 + self.it))
+        with torch.no_grad():
+            for k, v in zip(('x', 'y', 'raw'), (self.x, self.y, self.raw)): self.avg[k].lerp_(v.detach(), 1 - a)
     self.it += 1
     return loss.item()
+
+@patch
+def step(self: Distiller) -> float:
+    "One outer step (Algorithm 1a, lines 3-12); returns the real-batch loss."
+    return self.update(*self.grads())
 
 @patch(as_prop=True)
 def lrs(self: Distiller) -> Tensor: return F.softplus(self.raw.detach())
@@ -279,14 +295,21 @@ def distilled(self: Distiller, best: bool = False) -> DistilledSet:
     meta = {'dataset': t.name, 'classes': list(map(str, t.classes)), 'model': c.model, 'init': c.init, 'seed': c.seed,
             'steps': c.steps, 'epochs': c.epochs, 'labels': c.labels, 'label_transform': c.label_transform,
             'distilled_classes': self.classes, 'normalization': t.normalization, 'config': asdict(c),
-            'fixed_init_seed': _seed(c.seed, 'fixed')}
+            'fixed_init_seed': seed_of(c.seed, 'fixed')}
     if best: meta['selected'] = {'it': self.best['it'], 'select_on': c.select_on, 'select_accuracy': self.best['score']}
     return DistilledSet(x.cpu().clone(), y.cpu().clone(), lrs.cpu().clone(), meta)
 
 @patch
+def _raw_set(self: Distiller) -> dict:
+    "Copies of the current data, labels and raw step sizes."
+    return {k: v.detach().clone() for k, v in zip(('x', 'y', 'raw'), (self.x, self.y, self.raw))}
+
+@patch
 def _learned(self: Distiller, best: bool = False) -> tuple:
-    "Data, labels and positive step sizes: the current ones, or the best-scoring ones kept by `select_on`."
-    if not best: return self.x.detach(), self.y.detach(), self.lrs
+    "Data, labels and positive step sizes: the current ones (their moving average with `average`), or the set kept by `select_on`."
+    if not best:
+        if self.avg is None: return self.x.detach(), self.y.detach(), self.lrs
+        return self.avg['x'], self.avg['y'], F.softplus(self.avg['raw'])
     if self.best is None:
         raise ValueError("No best set is kept: set select_on > 0 (training samples that score each evaluation) "
                          "and evaluate at least once (eval_every > 0).")
@@ -305,7 +328,7 @@ def evaluate(self: Distiller, n: int | None = None, best: bool = False) -> Tenso
 @patch
 def select_split(self: Distiller) -> tuple:
     "The `cfg.select_on` training samples (a seeded draw, the same for the whole run) that score each evaluation."
-    g = torch.Generator().manual_seed(_seed(self.cfg.seed, 'select'))
+    g = torch.Generator().manual_seed(seed_of(self.cfg.seed, 'select'))
     idx = torch.randperm(len(self.xtr), generator=g)[:self.cfg.select_on].to(self.dev)
     return self.xtr[idx], self.ytr[idx]
 
@@ -319,7 +342,7 @@ def _evaluate_into(self: Distiller, rec: dict):
     rec['select_acc'] = accuracy(self.model, trained, *self.select_split()).mean().item()
     if self.best is None or rec['select_acc'] > self.best['score']:
         self.best = {'it': self.it, 'score': rec['select_acc'], 'acc': rec['acc'],
-                     **{k: v.detach().cpu().clone() for k, v in (('x', self.x), ('y', self.y), ('raw', self.raw))}}
+                     **{k: v.cpu().clone() for k, v in (self.avg or self._raw_set()).items()}}
 
 # %% ../nbs/05_distill.ipynb #f527314e
 _RESUMABLE = ('iterations', 'eval_every', 'eval_nets', 'ckpt_every', 'select_on', 'device')
@@ -330,14 +353,27 @@ _CKPT_KEYS = ('x', 'y', 'raw', 'opt', 'sched', 'it', 'seconds', 'history', 'conf
 def _task_id(t: Task) -> dict: return {'name': t.name, 'in_shape': list(t.in_shape), 'n_classes': t.n_classes, 'n_train': len(t.x_train)}
 
 @patch
+def _state(self: Distiller) -> dict:
+    "Everything a resumed run needs: the learnable tensors, optimiser, schedule, counters, history, kept and averaged sets."
+    return {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(),
+            'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'it': self.it,
+            'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task),
+            'best': self.best, 'avg': {k: v.cpu() for k, v in self.avg.items()} if self.avg is not None else None}
+
+@patch
+def _restore(self: Distiller, s: dict):
+    "Set the run's state from `s` (a `_state`, read back)."
+    with torch.no_grad(): self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
+    self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
+    self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
+    if self.best: self.best = {k: v.cpu() if torch.is_tensor(v) else v for k, v in self.best.items()}  # kept on the CPU, as `_evaluate_into` keeps it
+    if self.avg is not None: self.avg = {k: v.to(self.dev) for k, v in s['avg'].items()} if s.get('avg') else self._raw_set()
+
+@patch
 def save_checkpoint(self: Distiller):
     "Write the run's state to `self.ckpt` atomically, sealed with the sha256 of its bytes."
     if not self.ckpt: return
-    state = {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(),
-             'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'it': self.it,
-             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task),
-             'best': self.best}
-    buf = io.BytesIO(); torch.save(state, buf); payload = buf.getvalue()
+    buf = io.BytesIO(); torch.save(self._state(), buf); payload = buf.getvalue()
     sealed = {'format': CKPT_FORMAT, 'sha256': hashlib.sha256(payload).hexdigest(),
               'state': torch.frombuffer(bytearray(payload), dtype=torch.uint8)}
     atomic_write(self.ckpt, lambda tmp: torch.save(sealed, tmp))
@@ -370,11 +406,7 @@ def load_checkpoint(self: Distiller):
     diff = [k for k in mine if k not in _RESUMABLE and mine[k] != theirs.get(k, dflt[k])]
     if diff: raise ValueError(f"Checkpoint {self.ckpt} was made with a different config ({', '.join(f'{k}: {theirs.get(k)!r} there, {mine[k]!r} here' for k in diff)}); "
                               f"use another checkpoint path or the same config.")
-    with torch.no_grad():
-        self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
-    self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
-    self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
-    if self.best: self.best = {k: v.cpu() if torch.is_tensor(v) else v for k, v in self.best.items()}  # kept on the CPU, as `_evaluate_into` keeps it
+    self._restore(s)
 
 # %% ../nbs/05_distill.ipynb #c3fbbb88
 def _in_notebook() -> bool:

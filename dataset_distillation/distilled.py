@@ -4,8 +4,8 @@
 
 # %% ../nbs/04_distilled.ipynb #8def92d5
 from __future__ import annotations
-import hashlib, json, os, tempfile
-from dataclasses import dataclass, field, asdict
+import hashlib, json
+from dataclasses import dataclass, field
 from pathlib import Path
 import torch, torch.nn as nn
 from torch import Tensor
@@ -50,11 +50,6 @@ class DistilledSet:
                 f"(epochs={self.epochs}); dataset={m.get('dataset')!r}, model={m.get('model')!r}, init={m.get('init')!r})")
 
 # %% ../nbs/04_distilled.ipynb #835db48c
-def _batched(params: dict) -> tuple:
-    "Add a leading network dim if `params` hold a single network."
-    single = not any(k.endswith('_batched_') for k in params) and all(v.dim() == p.dim() for v, p in zip(params.values(), params.values()))
-    return params, single
-
 def apply(distilled: DistilledSet, model: nn.Module,
           params: dict,  # initial weights: one network, or `(n, ...)` stacks when `batched=True`
           batched: bool = False) -> dict:

@@ -5,13 +5,12 @@
 # %% ../nbs/10_distributed.ipynb #356c5238
 from __future__ import annotations
 import argparse, contextlib, io, json, os, time
-from dataclasses import fields
 from pathlib import Path
 import torch, torch.distributed as dist
 from torch import Tensor
 from fastcore.basics import patch
 from .config import auto_model, parse_overrides, resolve
-from .distill import Distiller, DistillConfig, Task, _seed
+from .distill import Distiller, DistillConfig, Task, seed_of
 from .models import init_batch
 from .unroll import meta_grad, replay, accuracy
 from .distilled import save_distilled, atomic_write
@@ -82,7 +81,7 @@ class DistributedDistiller(Distiller):
 @patch
 def local_inits(self: DistributedDistiller, it: int) -> dict:
     "Initial weights of this rank's networks for outer step `it` (`split='nets'`)."
-    return init_batch(self.model, [_seed(self.cfg.seed, 'train', it, j) for j in self.nets], self.dev)
+    return init_batch(self.model, [seed_of(self.cfg.seed, 'train', it, j) for j in self.nets], self.dev)
 
 @patch
 def _mean_over_ranks(self: DistributedDistiller, loss: Tensor, grads: tuple, n: int, total: int) -> tuple:
@@ -104,41 +103,27 @@ def _seeded(seed: int, dev: torch.device):
 
 # %% ../nbs/10_distributed.ipynb #fe34033a
 @patch
-def step(self: DistributedDistiller) -> float:
-    "One outer step shared by all ranks (Algorithm 1a, lines 3-12); returns the loss over all nets and the whole batch."
+def grads(self: DistributedDistiller) -> tuple:
+    "This rank's share of outer step `self.it`, made the mean over all nets and the whole batch; `Distiller.update` applies it."
     c = self.cfg
     xb, yb = self.real_batch(self.it)
     if self.split == 'nets': p0, n, total = self.local_inits(self.it), len(self.nets), c.n_nets
     else: p0, n, total, xb, yb = self.inits(self.it), len(xb[self.rows]), len(xb), xb[self.rows], yb[self.rows]
     key = (c.seed, 'dropout', self.it) + ((self.rank,) if self.split == 'nets' else ())
-    with _seeded(_seed(*key), self.dev):
+    with _seeded(seed_of(*key), self.dev):
         loss, grads = meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), p0, xb, yb, c.label_transform, c.memory)
-    loss, (gx, gy, gr) = self._mean_over_ranks(loss, grads, n, total)
-    return self._apply(loss, gx, gy, gr)
-
-@patch
-def _apply(self: DistributedDistiller, loss: Tensor, gx: Tensor, gy: Tensor, gr: Tensor) -> float:
-    "The Adam step of `Distiller.step` with the global meta-gradient: identical on every rank."
-    if not torch.isfinite(loss): self._diverged(f'the real-batch loss is {loss.item()}')
-    if not all(torch.isfinite(g).all() for g in (gx, gy, gr)): self._diverged('the meta-gradient is not finite')
-    self.x.grad, self.raw.grad = gx, gr
-    if self.cfg.labels == 'soft': self.y.grad = gy
-    self.opt.step(); self.sched.step()
-    if not (torch.isfinite(self.x).all() and torch.isfinite(self.y).all() and torch.isfinite(self.lrs).all()):
-        self._diverged('the distilled data, labels or step sizes became non-finite')
-    self.it += 1
-    return loss.item()
+    return self._mean_over_ranks(loss, grads, n, total)
 
 # %% ../nbs/10_distributed.ipynb #78b4b02a
 @patch
-def evaluate(self: DistributedDistiller, n: int | None = None) -> Tensor:
-    "Test accuracy of each evaluation network, the networks shared by the ranks: a `(n,)` tensor on every rank."
+def evaluate(self: DistributedDistiller, n: int | None = None, best: bool = False) -> Tensor:
+    "Test accuracy of each evaluation network (of the current set, or the one kept by `select_on`), the networks shared by the ranks."
     n = n or self.cfg.eval_nets
-    if self.cfg.init == 'fixed' or self.world == 1: return Distiller.evaluate(self, n)
+    if self.cfg.init == 'fixed' or self.world == 1: return Distiller.evaluate(self, n, best)
     mine, accs = net_share(n, self.rank, self.world), torch.zeros(n, device=self.dev)
     if mine:
-        p0 = init_batch(self.model, [_seed(self.cfg.seed, 'eval', j) for j in mine], self.dev)
-        trained = replay(self.model, p0, self.x.detach(), self.y.detach(), self.lrs, self.cfg.label_transform)
+        p0 = init_batch(self.model, [seed_of(self.cfg.seed, 'eval', j) for j in mine], self.dev)
+        trained = replay(self.model, p0, *self._learned(best), self.cfg.label_transform)
         accs[mine] = accuracy(self.model, trained, self.xte, self.yte)
     dist.all_reduce(accs, op=dist.ReduceOp.SUM)
     return accs
@@ -155,12 +140,6 @@ def fit(self: DistributedDistiller, until: int | None = None, progress: bool = T
 
 # %% ../nbs/10_distributed.ipynb #e0e0eea3
 @patch
-def _state(self: DistributedDistiller) -> dict:
-    "The run's state as `load_checkpoint` restores it."
-    return {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(), 'opt': self.opt.state_dict(),
-            'sched': self.sched.state_dict(), 'it': self.it, 'seconds': self.seconds, 'history': self.history}
-
-@patch
 def _resume(self: DistributedDistiller):
     "Rank 0 loads `self.ckpt` (with `load_checkpoint`'s checks) and sends the state, or its error, to the other ranks."
     msg = [None]
@@ -171,11 +150,7 @@ def _resume(self: DistributedDistiller):
         except Exception as e: msg = [e]  # every rank raises it, instead of the others waiting forever
     if self.world > 1: dist.broadcast_object_list(msg, src=0)
     if isinstance(msg[0], Exception): raise msg[0]
-    if msg[0] is None or self.rank == 0: return
-    s = torch.load(io.BytesIO(msg[0]), map_location=self.dev, weights_only=True)
-    with torch.no_grad(): self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
-    self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
-    self.it, self.seconds, self.history = s['it'], s['seconds'], s['history']
+    if msg[0] is not None and self.rank != 0: self._restore(torch.load(io.BytesIO(msg[0]), map_location=self.dev, weights_only=True))
 
 # %% ../nbs/10_distributed.ipynb #fe2d4cd9
 def parse_args(argv: list | None = None) -> argparse.Namespace:

@@ -5,7 +5,7 @@
 # %% ../nbs/08_evaluate.ipynb #0e425cd7
 from __future__ import annotations
 import hashlib, json, math, re, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -13,9 +13,9 @@ from torch.func import grad, vmap
 from tqdm.auto import tqdm
 import dataset_distillation
 from .models import make_model, init_params, init_batch, fwd
-from .unroll import soft_label_loss, real_loss, train_mode, inner_train, replay, accuracy, _chunks
+from .unroll import soft_label_loss, real_loss, train_mode, inner_train, replay, accuracy, chunks
 from .distilled import DistilledSet, evaluate, atomic_write
-from .distill import Task, _seed, init_labels
+from .distill import Task, seed_of, init_labels
 from .data import cache_root
 
 # %% auto #0
@@ -36,8 +36,8 @@ def eval_inits(model: nn.Module, init: str = 'random',  # 'fixed' (the distiller
                seed: int = 0, device=None) -> dict:
     "Initial weights to evaluate on as `(n, ...)` stacks: the fixed network of `seed`, or `n` fresh Xavier draws."
     if init not in INITS: raise ValueError(f"init={init!r}: choose 'fixed' or 'random'.")
-    if init == 'fixed': return init_batch(model, [_seed(seed, 'fixed')], device)
-    return init_batch(model, [_seed(seed, 'eval', j) for j in range(n)], device)
+    if init == 'fixed': return init_batch(model, [seed_of(seed, 'fixed')], device)
+    return init_batch(model, [seed_of(seed, 'eval', j) for j in range(n)], device)
 
 # %% ../nbs/08_evaluate.ipynb #a6b74e24
 @dataclass
@@ -83,7 +83,7 @@ def retrain(model: nn.Module, params0: dict,  # initial weights, `(n, ...)` stac
         return p
     n, f = next(iter(params0.values())).shape[0], vmap(train, randomness='different')
     with torch.no_grad(), train_mode(model, inner_train(model)):
-        parts = [f({k: v[s] for k, v in params0.items()}) for s in _chunks(n, net_chunk)]
+        parts = [f({k: v[s] for k, v in params0.items()}) for s in chunks(n, net_chunk)]
     return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
 # %% ../nbs/08_evaluate.ipynb #8bcfad0e
@@ -188,7 +188,7 @@ def random_real(task: Task, per_class: int = 1, steps: int = 1, epochs: int = 3,
                 seed: int = 0) -> DistilledSet:
     "Random real training samples, `per_class` of each class per step, as a distilled set (paper §4.2)."
     m = per_class * steps
-    g = torch.Generator().manual_seed(_seed(seed, 'random_real'))
+    g = torch.Generator().manual_seed(seed_of(seed, 'random_real'))
     idx = torch.stack([i[torch.randperm(len(i), generator=g)[:m]] for i in _class_indices(task, per_class, steps)])  # (C, m)
     return _as_set(task.x_train[idx], task, 'random_real', per_class, steps, epochs, lr, lrs, seed)
 
@@ -200,8 +200,8 @@ def _centroids(task: Task, per_class: int, steps: int, seed: int, n_init: int, m
     m = per_class * steps
     for c, idx in enumerate(_class_indices(task, per_class, steps)):
         if max_fit and len(idx) > max_fit:
-            idx = idx[torch.randperm(len(idx), generator=torch.Generator().manual_seed(_seed(seed, 'kmeans-fit', c)))[:max_fit]]
-        km = KMeans(m, n_init=n_init, random_state=_seed(seed, 'kmeans', c) % 2**32).fit(task.x_train[idx].flatten(1).double().numpy())
+            idx = idx[torch.randperm(len(idx), generator=torch.Generator().manual_seed(seed_of(seed, 'kmeans-fit', c)))[:max_fit]]
+        km = KMeans(m, n_init=n_init, random_state=seed_of(seed, 'kmeans', c) % 2**32).fit(task.x_train[idx].flatten(1).double().numpy())
         out.append(torch.from_numpy(km.cluster_centers_).float().reshape(m, *task.in_shape))
     return torch.stack(out)
 
@@ -236,13 +236,13 @@ def optimised_real(task: Task, per_class: int = 1, steps: int = 1, epochs: int =
     if isinstance(n_sets, bool) or not isinstance(n_sets, int) or n_sets < 1: raise ValueError(f"n_sets={n_sets!r}: must be an integer >= 1.")
     if not 0 < keep <= 1: raise ValueError(f"keep={keep!r}: the fraction of sets kept must be in (0, 1].")
     net = _net(model, task).to(device)
-    p0 = params0 if params0 is not None else init_batch(net, [_seed(seed, 'select', j) for j in range(4)], device)
+    p0 = params0 if params0 is not None else init_batch(net, [seed_of(seed, 'select', j) for j in range(4)], device)
     x, y = task.x_train, task.y_train
     if n_train and n_train < len(x):
-        sub = torch.randperm(len(x), generator=torch.Generator().manual_seed(_seed(seed, 'select-subset')))[:n_train]
+        sub = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed_of(seed, 'select-subset')))[:n_train]
         x, y = x[sub], y[sub]
     x, y, p0 = x.to(device), y.to(device), {k: v.to(device) for k, v in p0.items()}
-    cands = [random_real(task, per_class, steps, epochs, lr, lrs, _seed(seed, 'optimised', i)) for i in range(n_sets)]
+    cands = [random_real(task, per_class, steps, epochs, lr, lrs, seed_of(seed, 'optimised', i)) for i in range(n_sets)]
     scores = [evaluate(c, net, p0, x, y).mean().item() for c in cands]
     best = sorted(range(n_sets), key=lambda i: -scores[i])[:math.ceil(keep * n_sets - 1e-9)]
     for i in best: cands[i].meta.update(baseline='optimised_real', train_accuracy=scores[i], candidate=i, candidate_train_accuracies=scores)
@@ -281,7 +281,7 @@ def run_baselines(task: Task, model: str | nn.Module = 'lenet',
     net = _net(model, task).to(device)
     p0 = params0 if params0 is not None else eval_inits(net, init, n_nets, seed, device)
     size = dict(per_class=per_class, steps=steps, epochs=epochs, lr=lr, lrs=lrs)
-    draws = [_seed(seed, 'draw', i) for i in range(n_draws)]
+    draws = [seed_of(seed, 'draw', i) for i in range(n_draws)]
     sets = {'random_real': [random_real(task, seed=s, **size) for s in draws],
             'optimised_real': optimised_real(task, seed=seed, model=net, params0=p0 if init == 'fixed' else None,
                                              n_sets=n_sets, keep=keep, device=device, **size),
@@ -326,8 +326,8 @@ def original_accuracy(task: Task, model_name: str = 'lenet', seed: int = 0,
         except (ValueError, KeyError): pass  # unreadable: compute it again
     t0, net = time.perf_counter(), make_model(model_name, task.in_shape, task.n_classes).to(device)
     with torch.no_grad():
-        for k, p in net.named_parameters(): p.copy_(init_params(net, _seed(seed, 'fixed'))[k])
-    split = torch.randperm(len(task.x_train), generator=torch.Generator().manual_seed(_seed(seed, 'original-val')))
+        for k, p in net.named_parameters(): p.copy_(init_params(net, seed_of(seed, 'fixed'))[k])
+    split = torch.randperm(len(task.x_train), generator=torch.Generator().manual_seed(seed_of(seed, 'original-val')))
     n_val = max(1, round(val_frac * len(split)))
     val, trn = split[:n_val], split[n_val:]
     xv, yv = task.x_train[val].to(device), task.y_train[val].to(device)
@@ -335,9 +335,9 @@ def original_accuracy(task: Task, model_name: str = 'lenet', seed: int = 0,
     opt, best, since, hist = torch.optim.Adam(net.parameters(), lr=lr), (-1.0, 0, None), 0, []
     bar = tqdm(total=epochs, disable=not progress, mininterval=2, desc=f'full-data {task.name}/{model_name} (epochs)')
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(_seed(seed, 'original-dropout'))
+        torch.manual_seed(seed_of(seed, 'original-dropout'))
         for e in range(epochs):
-            perm = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(_seed(seed, 'original', e)))]
+            perm = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(seed_of(seed, 'original', e)))]
             with train_mode(net, True):
                 for i in range(0, len(perm), batch_size):
                     idx = perm[i:i + batch_size]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_experiment.ipynb #2e24a95d
 from __future__ import annotations
-import json, os, time
+import json, time
 from types import SimpleNamespace
 from dataclasses import asdict
 from pathlib import Path

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import torch
 from matplotlib.figure import Figure
 from .distilled import DistilledSet
-from .plots import show_images, show_text, decoded_markdown, labels_markdown, _names
+from .plots import show_images, show_text, decoded_markdown, labels_markdown, class_names
 
 # %% auto #0
 __all__ = ['ENV_WIDGETS', 'step_subset', 'plot_label_bars', 'plot_step_sizes', 'step_view', 'has_widget_frontend', 'summary',
@@ -29,7 +29,7 @@ def plot_label_bars(dset: DistilledSet, step: int = 0,
                     ncols: int = 5) -> Figure:  # panels per row
     "Bar chart of each sample's label over the classes for one step, the top class highlighted."
     y = step_subset(dset, step).labels[0].detach().float().cpu()[:max_samples]  # (N, K)
-    names = _names(dset)[:y.shape[1]] if y.shape[1] > 1 else [f'label (1 = {_names(dset)[1]})']
+    names = class_names(dset)[:y.shape[1]] if y.shape[1] > 1 else [f'label (1 = {class_names(dset)[1]})']
     n = len(y); ncols = min(ncols, n); nrows = -(-n // ncols)
     fig = Figure(figsize=(1.9 * ncols, 1.5 * nrows + 0.2))
     axs = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
@@ -99,7 +99,7 @@ def has_widget_frontend() -> bool:
 # %% ../nbs/07b_explorer.ipynb #a1392063
 def summary(dset: DistilledSet) -> str:
     "Markdown summary of a distilled set: what it was distilled from and for, its size and step sizes."
-    m, lrs, names = dset.meta, dset.lrs.detach().float(), _names(dset)
+    m, lrs, names = dset.meta, dset.lrs.detach().float(), class_names(dset)
     parts = [f"{dset.n_distilled} samples = {dset.steps} steps x {dset.data.shape[1]}", f"sample shape {tuple(dset.data.shape[2:])}",
              f"{len(names)} classes"]
     if m.get('model'): parts.append(f"model {m['model']}")

@@ -12,7 +12,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 import dataset_distillation
 from .data import cache_root
-from .distill import _seed
+from .distill import seed_of
 from .distilled import atomic_write
 from .evaluate import eval_inits
 from .models import make_model
@@ -42,7 +42,7 @@ class FullDataRecipe:
 def val_split(n: int,  # training set size
               val_frac: float, seed: int = 0) -> tuple[Tensor, Tensor]:
     "Seeded disjoint `(train_rows, val_rows)` of `range(n)`."
-    split = torch.randperm(n, generator=torch.Generator().manual_seed(_seed(seed, 'original-val')))
+    split = torch.randperm(n, generator=torch.Generator().manual_seed(seed_of(seed, 'original-val')))
     n_val = max(1, round(val_frac * n))
     return split[n_val:], split[:n_val]
 
@@ -75,9 +75,9 @@ def _fit(net: EmbeddingNet, ids: Tensor, y: Tensor,  # training token ids (n, ma
     "Train `net` on rows `trn`, early-stopped on rows `val`: `(best state, best epoch, validation curve)`."
     opt, hist, best, since = torch.optim.Adam(net.parameters(), lr=r.lr), [], (-1.0, 0, None), 0
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(_seed(seed, 'original-dropout'))  # dropout draws: reproducible, and the caller's RNG untouched
+        torch.manual_seed(seed_of(seed, 'original-dropout'))  # dropout draws: reproducible, and the caller's RNG untouched
         for e in range(r.max_epochs):
-            order = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(_seed(seed, 'original', e)))]
+            order = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(seed_of(seed, 'original', e)))]
             with train_mode(net, True):
                 for b in order.split(r.batch_size):
                     loss = real_loss(net(ids[b]), y[b])

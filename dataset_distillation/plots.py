@@ -13,11 +13,11 @@ from matplotlib.axes import Axes
 from .distilled import DistilledSet, atomic_write
 
 # %% auto #0
-__all__ = ['show_images', 'show_labels', 'labels_markdown', 'plot_history', 'plot_accuracy_vs_size', 'show_text',
+__all__ = ['class_names', 'show_images', 'show_labels', 'labels_markdown', 'plot_history', 'plot_accuracy_vs_size', 'show_text',
            'decoded_markdown', 'save_figure']
 
 # %% ../nbs/07_plots.ipynb #4c6ce65f
-def _names(dset: DistilledSet) -> list[str]:
+def class_names(dset: DistilledSet) -> list[str]:
     "Class names from `meta['classes']` (indices when absent); two names when `K = 1`."
     K = dset.labels.shape[-1]; n = 2 if K == 1 else K
     names = [str(c) for c in (dset.meta.get('classes') or range(n))]
@@ -28,7 +28,7 @@ def _names(dset: DistilledSet) -> list[str]:
 
 def _top(dset: DistilledSet, y: Tensor, top: int = 3) -> list[tuple[str, float]]:
     "The `top` (name, value) pairs of one label `y` `(K,)`; for `K = 1` the value and its implied class."
-    names, y = _names(dset), y.detach().float().cpu()
+    names, y = class_names(dset), y.detach().float().cpu()
     if len(y) == 1:
         p = torch.sigmoid(y) if dset.meta.get('label_transform') == 'softmax' else y
         return [(names[int(p.item() >= 0.5)], y.item())]
@@ -89,7 +89,7 @@ def _step_labels(dset: DistilledSet, step: int) -> Tensor:
 
 def _columns(dset: DistilledSet) -> list[str]:
     "Column names of the label matrix."
-    names = _names(dset)
+    names = class_names(dset)
     return names if dset.labels.shape[-1] > 1 else [f'label (1 = {names[1]})']
 
 def show_labels(dset: DistilledSet, step: int = 0, digits: int = 2) -> Figure:

@@ -12,8 +12,8 @@ from .models import fwd
 
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss', 'train_mode',
-           'inner_train', 'inner_step', 'unroll', 'outer_loss', 'native_convs', 'meta_grad', 'reference_meta_grad',
-           'replay', 'accuracy']
+           'inner_train', 'inner_step', 'unroll', 'outer_loss', 'chunks', 'native_convs', 'meta_grad',
+           'reference_meta_grad', 'replay', 'accuracy']
 
 # %% ../nbs/03_unroll.ipynb #166363fb
 LABEL_TRANSFORMS = ('none', 'softmax')
@@ -79,7 +79,7 @@ def _meta_full(model, x, y, raw, params0, xb, yb, transform):
 # %% ../nbs/03_unroll.ipynb #468597d5
 REAL_CHUNK = 512  # real-batch rows scored at once by the single-network meta-gradient
 
-def _chunks(n: int, size: int): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
+def chunks(n: int, size: int): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 def _wrapped(ts) -> bool:
     "Whether any of `ts` is wrapped by a `torch.func` transform (vmap, grad)."
@@ -103,7 +103,7 @@ def _real_grad(model, p: dict, xb: Tensor, yb: Tensor, chunk: int, logits=None, 
             return dict(zip(w, torch.autograd.grad(lc, list(w.values()), materialize_grads=True))), lc.detach()
     one = grad_and_value(f) if _wrapped([*p.values(), xb]) else plain
     g, loss = None, 0.
-    for s in _chunks(len(xb), chunk):
+    for s in chunks(len(xb), chunk):
         gc, lc = one(p, xb[s], yb[s])
         g, loss = (gc if g is None else {k: g[k] + gc[k] for k in g}), loss + lc
     return loss, g
@@ -229,7 +229,7 @@ def replay(model: nn.Module, params0: dict, xs: Tensor, ys: Tensor, lrs: Tensor,
     n = next(iter(params0.values())).shape[0]
     f = vmap(lambda p: unroll(model, p, xs, ys, lrs, transform), randomness='different')
     with torch.no_grad():
-        parts = [f({k: v[s] for k, v in params0.items()}) for s in _chunks(n, net_chunk)]
+        parts = [f({k: v[s] for k, v in params0.items()}) for s in chunks(n, net_chunk)]
     return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
 def accuracy(model: nn.Module, params: dict, x: Tensor, y: Tensor,
@@ -238,10 +238,10 @@ def accuracy(model: nn.Module, params: dict, x: Tensor, y: Tensor,
     n = next(iter(params.values())).shape[0]
     correct = torch.zeros(n, device=x.device)
     with torch.no_grad(), train_mode(model, False):
-        for s in _chunks(n, net_chunk):
+        for s in chunks(n, net_chunk):
             f = vmap(lambda p, xc: fwd(model, p, xc), in_dims=(0, None))
             pc = {k: v[s] for k, v in params.items()}
-            for d in _chunks(len(x), batch):
+            for d in chunks(len(x), batch):
                 z = f(pc, x[d])
                 pred = (z[..., 0] > 0).long() if z.shape[-1] == 1 else z.argmax(-1)
                 correct[s] += (pred == y[d]).sum(-1)
