@@ -8,35 +8,12 @@ import ast, hashlib, json, re
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 from .distill import DistillConfig, validate
-from .text import TOKENIZERS as _SPLITTERS
+from .task import TextOptions, check_text
 
 # %% auto #0
-__all__ = ['TOKENIZERS', 'RECIPES', 'PAPER_ROWS', 'SMOKE', 'SMOKE_TEXT', 'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN',
-           'RUN_OPTIONS', 'PARAMS', 'TextOptions', 'check_text', 'steps_per_epoch', 'schedule', 'Recipe',
-           'recipe_table', 'smoke', 'auto_model', 'parse_overrides', 'Run', 'default_out_dir', 'resolve']
-
-# %% ../nbs/05a_config.ipynb #f5db7d50
-TOKENIZERS = ('auto', *_SPLITTERS)  # 'auto' picks one of the text module's tokenisers from the dataset
-
-@dataclass
-class TextOptions:
-    "How sentences become tensors: tokens per sentence, vocabulary, word vectors and tokeniser."
-    maxlen: int = 30              # tokens per sentence (padded or truncated)
-    max_vocab: int | None = 5000  # vocabulary size incl. specials; None: every training word (the authors' setting)
-    glove_dim: int = 50           # GloVe 6B dimension: 50 offline, 100/200/300 with the official file
-    tokenizer: str = 'auto'       # 'auto': whitespace for pre-tokenised corpora (TREC, SST-5), else 'words'
-    glove_path: str | None = None # the official GloVe file (glove.6B.zip or glove.6B.<dim>d.txt); None: the offline source
-
-# %% ../nbs/05a_config.ipynb #0e99bca7
-def check_text(t: TextOptions) -> TextOptions:
-    "Raise a clear error for the first invalid field of `t`; return it otherwise."
-    if isinstance(t.maxlen, bool) or not isinstance(t.maxlen, int) or t.maxlen < 1: raise ValueError(f"maxlen={t.maxlen!r}: must be at least 1.")
-    mv = t.max_vocab
-    if mv is not None and (isinstance(mv, bool) or not isinstance(mv, int) or mv < 1):
-        raise ValueError(f"max_vocab={mv!r}: must be at least 1 (or None for every training word).")
-    if t.glove_dim not in (50, 100, 200, 300): raise ValueError(f"glove_dim={t.glove_dim!r}: GloVe 6B comes in 50, 100, 200 or 300 dimensions.")
-    if t.tokenizer not in TOKENIZERS: raise ValueError(f"tokenizer={t.tokenizer!r}: choose one of {', '.join(TOKENIZERS)}.")
-    return t
+__all__ = ['RECIPES', 'PAPER_ROWS', 'SMOKE', 'SMOKE_TEXT', 'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS',
+           'PARAMS', 'steps_per_epoch', 'schedule', 'Recipe', 'recipe_table', 'smoke', 'auto_model', 'parse_overrides',
+           'Run', 'default_out_dir', 'resolve']
 
 # %% ../nbs/05a_config.ipynb #0ddab157
 def steps_per_epoch(n_train: int, batch_size: int) -> int:
@@ -107,7 +84,7 @@ RECIPES.update({f'polarity_{k[5:]}': Recipe('polarity', 'IMDB stand-in; ' + RECI
 
 # %% ../nbs/05a_config.ipynb #27c32696
 RECIPES['mnist_quick'] = Recipe('mnist', "main job: MNIST fixed init, 10 images, a few minutes on a laptop CPU (not the paper's schedule)",
-                                {'lr': 0.03, 'iterations': 1000, 'decay_every': 300, 'eval_every': 250, 'select_on': 0}, paper=96.13, base='mnist_fixed_10')
+                                {'lr': 0.03, 'iterations': 1200, 'decay_every': 400, 'average': 0.98, 'eval_every': 200, 'select_on': 0}, paper=96.13, base='mnist_fixed_10')
 
 # %% ../nbs/05a_config.ipynb #3b2522eb
 _GENERIC = dict(maxlen=30, max_vocab=5000, tokenizer='words')

@@ -12,12 +12,13 @@ import torch
 from filelock import FileLock, Timeout
 import dataset_distillation
 from .config import DistillConfig, TextOptions, resolve, auto_model
-from .distill import Distiller, Task, check_task, image_task
+from .distill import Distiller, check_task
+from .task import Task, make_task
 from .distilled import save_distilled, atomic_write
 
 # %% auto #0
-__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'RunLock', 'text_task', 'make_task', 'add_comparisons',
-           'trained_embedding', 'denominators', 'run_experiment']
+__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'RunLock', 'add_comparisons', 'trained_embedding', 'denominators',
+           'run_experiment']
 
 # %% ../nbs/06_experiment.ipynb #3fcb3518
 def _stats(accs: torch.Tensor) -> dict: return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
@@ -61,19 +62,6 @@ class RunLock:
         except Timeout: raise RuntimeError(f"{self.folder} is in use by another run: wait for it to finish or choose another out_dir.") from None
         return self
     def __exit__(self, *exc): self.lock.release()
-
-# %% ../nbs/06_experiment.ipynb #48eeb668
-def text_task(ds, text: TextOptions | None = None, glove=None) -> Task:
-    "Embed a text `Dataset` with GloVe as `text` says: a `Task` of `(n, maxlen, dim)` tensors."
-    from dataset_distillation.data import load_glove
-    from dataset_distillation.text import prepare_text
-    t = text or TextOptions()
-    td = prepare_text(ds, glove or load_glove(t.glove_dim, path=t.glove_path), t.maxlen, t.max_vocab, tokenizer=t.tokenizer)
-    return Task(ds.name, td.x_train, td.y_train, td.x_test, td.y_test, list(ds.classes), None, {'encoder': td.encoder, **asdict(t)})
-
-def make_task(ds, text: TextOptions | None = None, glove=None) -> Task:
-    "The `Task` for any `Dataset`: normalised images/tabular data, or text embedded as `text` says."
-    return text_task(ds, text, glove) if ds.kind == 'text' else image_task(ds)
 
 # %% ../nbs/06_experiment.ipynb #f8f4c252
 def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,

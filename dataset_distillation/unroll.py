@@ -9,6 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from torch.func import grad, grad_and_value, vjp, vmap
 from .models import fwd
+from .models.kernels import any_wrapped
 
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss', 'train_mode',
@@ -81,11 +82,6 @@ REAL_CHUNK = 512  # real-batch rows scored at once by the single-network meta-gr
 
 def chunks(n: int, size: int): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
-def _wrapped(ts) -> bool:
-    "Whether any of `ts` is wrapped by a `torch.func` transform (vmap, grad)."
-    from torch._C._functorch import is_functorch_wrapped_tensor
-    return any(is_functorch_wrapped_tensor(t) for t in ts)
-
 def _per_net(t: Tensor, n: int) -> Tensor:
     "`t` repeated for `n` stacked networks, net-major (the order of a vmapped output flattened)."
     return t if n == 1 else t.repeat(n, *[1] * (t.dim() - 1))
@@ -101,7 +97,7 @@ def _real_grad(model, p: dict, xb: Tensor, yb: Tensor, chunk: int, logits=None, 
             w = {k: v.detach().requires_grad_() for k, v in p.items()}
             lc = f(w, xc, yc)
             return dict(zip(w, torch.autograd.grad(lc, list(w.values()), materialize_grads=True))), lc.detach()
-    one = grad_and_value(f) if _wrapped([*p.values(), xb]) else plain
+    one = grad_and_value(f) if any_wrapped([*p.values(), xb]) else plain
     g, loss = None, 0.
     for s in chunks(len(xb), chunk):
         gc, lc = one(p, xb[s], yb[s])

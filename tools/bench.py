@@ -26,8 +26,8 @@ import torch, torch.nn.functional as F
 from torch.func import vmap
 from dataset_distillation.config import resolve
 from dataset_distillation.data import load
-from dataset_distillation.distill import DistillConfig, Distiller, Task, image_task
-from dataset_distillation.experiment import make_task
+from dataset_distillation.distill import DistillConfig, Distiller
+from dataset_distillation.task import Task, image_task, make_task
 from dataset_distillation.models import fwd
 from dataset_distillation.unroll import meta_grad, outer_loss, reference_meta_grad
 

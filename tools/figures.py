@@ -25,7 +25,7 @@ def figures(run: Path):
     else:                      # text (S, N, maxlen, dim)
         from dataset_distillation.data import load
         from dataset_distillation.config import TextOptions
-        from dataset_distillation.experiment import make_task
+        from dataset_distillation.task import make_task
         t = rec.get('text', {})  # records made before the tokeniser option used the word tokeniser
         opts = TextOptions(t.get('maxlen', dset.data.shape[-2]), t.get('max_vocab', 5000), t.get('glove_dim', 50), t.get('tokenizer', 'words'))
         task = make_task(load(dset.meta['dataset']), opts)

@@ -17,7 +17,8 @@ from pathlib import Path
 import torch
 from dataset_distillation.config import RECIPES, parse_overrides, recipe_table, resolve
 from dataset_distillation.distilled import atomic_write, load_distilled
-from dataset_distillation.experiment import make_task, run_experiment
+from dataset_distillation.experiment import run_experiment
+from dataset_distillation.task import make_task
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = ('results.json', 'distilled.safetensors', 'distilled_best.safetensors', 'decoded.md')

@@ -16,7 +16,7 @@ from dataset_distillation.config import resolve
 from dataset_distillation.data import load
 from dataset_distillation.distilled import DistilledSet, load_distilled
 from dataset_distillation.evaluate import evaluate_protocol
-from dataset_distillation.experiment import make_task
+from dataset_distillation.task import make_task
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = [0.90, 0.95, 0.98, 0.99, 1.0, 1.01, 1.02, 1.05, 1.10]
