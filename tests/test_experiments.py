@@ -56,6 +56,15 @@ def test_offline_dataset(tmp_path, dataset):
     rec = run(tmp_path, dataset, **(sst5_source() if dataset == 'sst5' else {}))
     assert rec['preset'] == 'smoke' and rec['labels'] == 'soft'
 
+def test_recipe_by_name(tmp_path):
+    "A paper row runs by name through papermill: the recipe sets dataset, model and schedule (here cut to 4 steps)."
+    rec = run(tmp_path, 'trec6', recipe='trec6_fixed_6', iterations=4, eval_every=0, original=False)
+    assert (rec['recipe'], rec['model'], rec['paper']) == ('trec6_fixed_6', 'bilstm', 87.4)
+    c = rec['config']
+    assert (c['epochs'], c['distill_lr'], c['lr'], c['batch_size'], c['decay_every']) == (2, 1.5, 0.1, 1024, 150)
+    assert rec['text']['max_vocab'] is None and rec['text']['tokenizer'] == 'auto' and rec['text']['maxlen'] == 30
+    assert (tmp_path/'run'/'decoded.md').read_text().count('|') > 6  # the distilled sentences, decoded
+
 def test_comparisons(tmp_path):
     "`original` and `baselines` add the full-data accuracy, r_M and the six baselines of the same size."
     rec = run(tmp_path, 'iris', baselines=True, original=True)
