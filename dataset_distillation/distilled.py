@@ -13,10 +13,10 @@ from safetensors import SafetensorError
 from safetensors.torch import save_file, safe_open
 import dataset_distillation
 from .unroll import replay, accuracy
-from .data import atomic_path
+from .io import atomic_write
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'DistilledSet', 'apply', 'evaluate', 'atomic_write', 'save_distilled', 'load_distilled']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'DistilledSet', 'apply', 'evaluate', 'save_distilled', 'load_distilled']
 
 # %% ../nbs/04_distilled.ipynb #cf3cae81
 FORMAT, FORMAT_VERSION = 'dataset_distillation.distilled', 1
@@ -65,11 +65,6 @@ def evaluate(distilled: DistilledSet, model: nn.Module, params0: dict, x: Tensor
     return accuracy(model, apply(distilled, model, params0, batched=True), x, y)
 
 # %% ../nbs/04_distilled.ipynb #2cb489e3
-def atomic_write(path, write) -> Path:
-    "Call `write(tmp_path)` then rename the temporary file onto `path`, so readers never see a partial file."
-    with atomic_path(path) as tmp: write(str(tmp))  # the callback form of `data.atomic_path`
-    return Path(path)
-
 def _digest(tensors: dict, meta: str) -> str:
     "sha256 of the metadata JSON and of each tensor's name, shape and bytes."
     h = hashlib.sha256(meta.encode())

@@ -9,16 +9,15 @@ from types import SimpleNamespace
 from dataclasses import asdict
 from pathlib import Path
 import torch
-from filelock import FileLock, Timeout
 import dataset_distillation
 from .config import DistillConfig, TextOptions, resolve, auto_model
 from .distill import Distiller, check_task
 from .task import Task, make_task
-from .distilled import save_distilled, atomic_write
+from .distilled import save_distilled
+from .io import RunLock, atomic_write
 
 # %% auto #0
-__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'RunLock', 'add_comparisons', 'trained_embedding', 'denominators',
-           'run_experiment']
+__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators', 'run_experiment']
 
 # %% ../nbs/06_experiment.ipynb #3fcb3518
 def _stats(accs: torch.Tensor) -> dict: return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
@@ -51,17 +50,6 @@ def run_task(task: Task, cfg: DistillConfig, out_dir, final_nets: int = 200, pro
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
         atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))
     return rec, d
-
-# %% ../nbs/06_experiment.ipynb #64afbb45
-class RunLock:
-    "Exclusive use of an output folder while a run writes to it."
-    def __init__(self, folder): self.folder = Path(folder); self.lock = FileLock(self.folder/'.lock')
-    def __enter__(self):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        try: self.lock.acquire(timeout=0)
-        except Timeout: raise RuntimeError(f"{self.folder} is in use by another run: wait for it to finish or choose another out_dir.") from None
-        return self
-    def __exit__(self, *exc): self.lock.release()
 
 # %% ../nbs/06_experiment.ipynb #f8f4c252
 def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,

@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib, os, pickle, shutil, tarfile, tempfile
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from filelock import FileLock, Timeout
 
 import numpy as np
 
 # %% auto #0
-__all__ = ['atomic_path', 'file_digest', 'check_digest', 'check_bytes', 'seal', 'sealed', 'load_pickle', 'safe_extract']
+__all__ = ['atomic_path', 'atomic_write', 'file_digest', 'check_digest', 'check_bytes', 'seal', 'sealed', 'load_pickle',
+           'safe_extract', 'RunLock']
 
 # %% ../nbs/00_io.ipynb #3f149fc6
 @contextmanager
@@ -25,6 +27,12 @@ def atomic_path(dest: str | Path, # final file name
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp): os.unlink(tmp)
+
+# %% ../nbs/00_io.ipynb #dd5a7931
+def atomic_write(path, write) -> Path:
+    "Call `write(tmp_path)` then rename the temporary file onto `path`, so readers never see a partial file."
+    with atomic_path(path) as tmp: write(str(tmp))  # the callback form of `atomic_path`
+    return Path(path)
 
 # %% ../nbs/00_io.ipynb #d296616d
 def file_digest(path: str | Path, algo: str = 'sha256') -> str:
@@ -120,3 +128,14 @@ def safe_extract(archive: str | Path, # tar(.gz) file
                 if not dest.is_dir(): raise  # else another process extracted it first
         finally: shutil.rmtree(tmp, ignore_errors=True)
     return dest
+
+# %% ../nbs/00_io.ipynb #64afbb45
+class RunLock:
+    "Exclusive use of an output folder while a run writes to it."
+    def __init__(self, folder): self.folder = Path(folder); self.lock = FileLock(self.folder/'.lock')
+    def __enter__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try: self.lock.acquire(timeout=0)
+        except Timeout: raise RuntimeError(f"{self.folder} is in use by another run: wait for it to finish or choose another out_dir.") from None
+        return self
+    def __exit__(self, *exc): self.lock.release()
