@@ -178,6 +178,7 @@ RUN_OPTIONS = {  # name -> (type, default)
     'original': (bool, None),      # full-data accuracy and r_M (None: on with a recipe, off for smoke)
     'final_nets': (int, None),     # networks for the final evaluation (None: 10 fixed; 200 random with a recipe)
     'outer_epochs': (int, None), 'decay_epochs': (int, None),  # the schedule in epochs (converted with the batch size used)
+    'progress': (str, None),       # 'text': a plain progress bar (papermill --log-output, logs); None: the notebook's own
 }
 _BUILTIN = {'int': int, 'float': float, 'str': str, 'bool': bool, 'tuple': tuple, 'list': list, 'dict': dict}
 
@@ -221,6 +222,7 @@ class Run:
     baselines: bool = False
     original: bool = False
     final_nets: int = 10
+    progress: str | None = None  # 'text' for a plain progress bar
 
 # %% ../nbs/05a_config.ipynb #1a92b103
 def default_out_dir(dataset: str, cfg: dict, *extra) -> str:
@@ -271,9 +273,10 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
         cfg = {**schedule(oe, de, n_train or N_TRAIN.get(ds, 60000), cfg.get('batch_size', 1024)), **cfg}
     if 'model' not in cfg and (ds in AUTO_MODEL or ds.startswith('csv:')): cfg['model'] = auto_model(ds)
     validate(DistillConfig(**{'model': 'mlp', **cfg}))  # the model of your own npz files is decided once their shape is known
+    if p['progress'] not in (None, 'text'): raise ValueError(f"progress={p['progress']!r}: use 'text' (a plain progress bar) or leave it unset.")
     text = check_text(TextOptions(**{'maxlen': TEXT_MAXLEN.get(ds, 30), **text, **{k: p[k] for k in _TEXT if p[k] is not None}}))
     init = cfg.get('init', 'fixed')
     final = p['final_nets'] or (10 if init == 'fixed' else p['eval_nets'] or (200 if name else cfg.get('eval_nets', 10)))
     out = p['out_dir'] or default_out_dir(ds, cfg, *(asdict(text).values() if ds in TEXT_DATASETS or ds.startswith('csv:') else ()))
     return Run(ds, cfg, text, out, name, RECIPES[name].note if name else '', paper, pre, p['data_dir'], p['data_opts'] or {},
-               p['baselines'], p['original'] if p['original'] is not None else name is not None, final)
+               p['baselines'], p['original'] if p['original'] is not None else name is not None, final, p['progress'])

@@ -10,11 +10,12 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
+from tqdm import tqdm as tqdm_text
 from .models import MODELS, make_model, init_batch
 from .unroll import meta_grad, replay, accuracy, inner_train, LABEL_TRANSFORMS, META_MODES
 from .distilled import DistilledSet, atomic_write
 from .task import Task
-from .plots import LivePlot
+from .viz import LivePlot
 
 # %% auto #0
 __all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'CKPT_FORMAT', 'DistillConfig', 'validate', 'seed_of', 'init_labels',
@@ -389,12 +390,16 @@ def _in_notebook() -> bool:
     except NameError: return False
 
 @patch
-def fit(self: Distiller, until: int | None = None, progress: bool = True, live: bool | None = None) -> DistilledSet:
+def fit(self: Distiller, until: int | None = None,
+        progress: bool | str = True,  # False, True (a notebook widget in Jupyter) or 'text' (plain lines, e.g. for papermill --log-output)
+        live: bool | None = None) -> DistilledSet:
     "Run outer steps up to `until` (default `cfg.iterations`), evaluating and checkpointing on the way."
     c, end = self.cfg, until or self.cfg.iterations
-    live = progress and _in_notebook() if live is None else live  # the live curve goes with the progress bar
+    text = progress == 'text'
+    live = bool(progress) and not text and _in_notebook() if live is None else live  # the live curve goes with the notebook bar
     plot = LivePlot() if live else None
-    bar = tqdm(total=end, initial=self.it, disable=not progress, mininterval=2, desc=f'distilling {self.task.name}')
+    bar = (tqdm_text if text else tqdm)(total=end, initial=self.it, disable=not progress, mininterval=10 if text else 2,
+                                        desc=f'distilling {self.task.name}')
     while self.it < end:
         t0 = time.perf_counter()
         loss = self.step()

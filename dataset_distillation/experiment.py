@@ -83,7 +83,7 @@ DENOMINATORS = {'original_accuracy': 'same network as distilled, frozen GloVe (t
 def trained_embedding(ds, cfg: DistillConfig, text: TextOptions, progress: bool = True) -> float:
     "Full-data accuracy (b) of `cfg.model` on the raw text `ds`, its embedding trained (cached)."
     from dataset_distillation.data import load_glove
-    from dataset_distillation.fulldata import trained_embedding_accuracy
+    from dataset_distillation.evaluate import trained_embedding_accuracy
     return trained_embedding_accuracy(ds, cfg.model, text.maxlen, text.max_vocab, load_glove(text.glove_dim, path=text.glove_path),
                                       seed=cfg.seed, device=cfg.device, progress=progress, tokenizer=text.tokenizer)
 
@@ -106,13 +106,13 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     del ds  # the task holds the data in model space: keep one copy in memory, not two
     extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': dict(params)}
     if kind == 'text': extra['text'] = {**asdict(r.text), 'coverage': task.extra['encoder'].coverage}
-    rec, d = run_task(task, cfg, r.out_dir, r.final_nets, progress, **extra)
+    rec, d = run_task(task, cfg, r.out_dir, r.final_nets, r.progress or progress, **extra)
     out = Path(r.out_dir)
     if r.original or r.baselines:
         rec = add_comparisons(rec, task, cfg, d.lrs, kind, r.original, r.baselines, min(r.final_nets, 20), progress)
         if emb is not None: rec.update(denominators(rec, emb))
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
     if kind == 'text':
-        from dataset_distillation.plots import decoded_markdown
+        from dataset_distillation.viz import decoded_markdown
         atomic_write(out/'decoded.md', lambda tmp: Path(tmp).write_text(decoded_markdown(d.distilled(), task.extra['encoder'], max_words=r.text.maxlen)))
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=out, run=r)

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bash tools/setup.sh
 if [ $# -eq 0 ]; then set -- -p recipe mnist_quick; out=${DD_OUT:-runs/main}; else out=${DD_OUT:-runs/main-$(printf '%s\n' "$@" | sha256sum | cut -c1-8)}; fi
 mkdir -p "$out"
-.venv/bin/papermill nbs/experiments/distill.ipynb "$out/distill.ipynb" --cwd nbs/experiments -p out_dir "$(pwd)/$out" "$@"
+# --log-output streams the notebook's printed lines (the resolved parameters, a plain progress bar every 10 s, the result)
+.venv/bin/papermill nbs/experiments/distill.ipynb "$out/distill.ipynb" --cwd nbs/experiments --log-output -p progress text -p out_dir "$(pwd)/$out" "$@"
 .venv/bin/python - "$out" <<'PY'
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1]); r = json.loads((out/'results.json').read_text())
