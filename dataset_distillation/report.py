@@ -204,7 +204,7 @@ def learning_curves(root,
                     width: float = 3.2):  # inches per panel
     "Test accuracy against outer step for groups of runs under `root`, one panel per group; a star marks a run's `select_on` pick."
     from matplotlib.figure import Figure
-    from dataset_distillation.plots import plot_history
+    from dataset_distillation.viz import plot_history
     targets = targets or {}
     fig = Figure(figsize=(width * len(panels), 2.6))
     for ax, (title, runs) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels.items()):

@@ -10,7 +10,7 @@ import json, sys
 from pathlib import Path
 import torch
 from dataset_distillation.distilled import load_distilled
-from dataset_distillation import plots
+from dataset_distillation.viz import plots
 
 ROOT = Path(__file__).resolve().parents[1]
 
