@@ -13,7 +13,8 @@ from tqdm.auto import tqdm
 from tqdm import tqdm as tqdm_text
 from .models import MODELS, make_model, init_batch
 from .unroll import meta_grad, replay, accuracy, inner_train, LABEL_TRANSFORMS, META_MODES
-from .distilled import DistilledSet, atomic_write
+from .distilled import DistilledSet
+from .io import atomic_write
 from .task import Task
 from .viz import LivePlot
 

@@ -14,7 +14,8 @@ from .distill import Distiller, DistillConfig, seed_of
 from .task import Task
 from .models import init_batch
 from .unroll import meta_grad, replay, accuracy
-from .distilled import save_distilled, atomic_write
+from .distilled import save_distilled
+from .io import atomic_write
 
 # %% auto #0
 __all__ = ['BACKENDS', 'SPLITS', 'init_distributed', 'net_share', 'row_share', 'DistributedDistiller', 'parse_args', 'main']
@@ -182,7 +183,8 @@ def _in_turns(make, rank: int, world: int):
 def main(argv: list | None = None) -> dict | None:
     "Distil on every process of a torchrun launch; rank 0 writes the results and returns their record."
     from dataset_distillation.data import load
-    from dataset_distillation.experiment import result_record, RunLock
+    from dataset_distillation.experiment import result_record
+    from dataset_distillation.io import RunLock
     from dataset_distillation.task import make_task
     a = parse_args(argv)
     rank, world, dev = init_distributed(a.backend)

@@ -95,7 +95,7 @@ say "device: $DEV"
 
 # ---------------------------------------------------------------- (a) engine tests on the device
 if [ $QUICK = 1 ]; then NBS="02a_text_models.ipynb 04_distilled.ipynb"; else
-  NBS="03_unroll.ipynb 05_distill.ipynb 02a_text_models.ipynb 02b_kernels.ipynb 04_distilled.ipynb 08_evaluate.ipynb 10_distributed.ipynb"; fi
+  NBS="03_unroll.ipynb 05_distill.ipynb 02a_text_models.ipynb 02b_kernels.ipynb 04_distilled.ipynb 08_evaluate.ipynb 08a_fulldata.ipynb 08b_baselines.ipynb 10_distributed.ipynb"; fi
 tests() { cd nbs; local rc=0
   for nb in $NBS; do  # one notebook per call, by keyword: nbdev_test's command-line parsing is not used
     echo "--- $nb"; DD_TEST_DEVICE=$DEV "$PY" -c "from nbdev.test import nbdev_test; nbdev_test(path='$nb', n_workers=0)" || rc=1; done

@@ -16,7 +16,8 @@ import argparse, json, shutil, sys, time
 from pathlib import Path
 import torch
 from dataset_distillation.config import RECIPES, parse_overrides, recipe_table, resolve
-from dataset_distillation.distilled import atomic_write, load_distilled
+from dataset_distillation.distilled import load_distilled
+from dataset_distillation.io import atomic_write
 from dataset_distillation.experiment import run_experiment
 from dataset_distillation.task import make_task
 
