@@ -4,13 +4,13 @@
 
 # %% ../nbs/12_cli.ipynb #e4203098
 from __future__ import annotations
-import argparse, ast, difflib, hashlib, json, os, re, sys
+import argparse, ast, difflib, json, os, sys
 from pathlib import Path
 import dataset_distillation
+from .config import parse_value, resolve
 
 # %% auto #0
-__all__ = ['notebook_path', 'notebook_params', 'parse_value', 'recipes', 'check_params', 'default_out_dir', 'run_notebook',
-           'parser', 'main']
+__all__ = ['notebook_path', 'notebook_params', 'recipes', 'check_params', 'run_notebook', 'parser', 'main']
 
 # %% ../nbs/12_cli.ipynb #49baa85d
 _NB = Path('experiments')/'distill.ipynb'
@@ -36,15 +36,6 @@ def notebook_params(path: Path) -> dict:
     body = ast.parse(''.join(cell['source'])).body
     return {t.id: value(n.value) for n in body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
 
-# %% ../nbs/12_cli.ipynb #4375b6c6
-_WORDS = {'true': True, 'false': False, 'none': None, 'null': None}
-
-def parse_value(s: str):
-    "The value of `-p NAME s`: a Python literal when `s` reads as one, else the string `s`."
-    if s.lower() in _WORDS: return _WORDS[s.lower()]
-    try: return ast.literal_eval(s)
-    except (ValueError, SyntaxError): return s
-
 # %% ../nbs/12_cli.ipynb #dd6834cc
 def recipes() -> dict:
     "The named recipes, `dataset_distillation.config.RECIPES` (name -> Recipe with `.dataset` and `.note`)."
@@ -54,31 +45,20 @@ def recipes() -> dict:
 def check_params(params: dict, # parameter name -> value, as given with -p
                  declared: dict, # the notebook's parameters (`notebook_params`)
                 ) -> dict:
-    "`params`, if every name is one of the notebook's parameters and `recipe` (when given) is a known recipe."
+    "`params`, if every name is one of the notebook's parameters and `config.resolve` accepts them (types, ranges, recipe)."
     if bad := sorted(set(params) - set(declared)):
         near = ', '.join(m[0] for b in bad if (m := difflib.get_close_matches(b, list(declared), 1)))
         raise ValueError(f"unknown parameter(s) {bad}{f' (did you mean {near}?)' if near else ''}; "
                          f"the experiment notebook takes: {', '.join(declared)}")
-    if params.get('recipe') is not None and params['recipe'] not in (names := recipes()):
-        near = difflib.get_close_matches(str(params['recipe']), list(names), 3)
-        raise ValueError(f"unknown recipe {params['recipe']!r}{f' (did you mean {near}?)' if near else ''}; "
-                         f"`dataset-distillation recipes` lists all {len(names)}")
+    resolve(params)  # the one resolver: names, types, ranges and the recipe, before anything runs
     return params
-
-# %% ../nbs/12_cli.ipynb #2aa326de
-def default_out_dir(params: dict) -> Path:
-    "`runs/<dataset>[-<recipe>]-<8 hex digits of the parameters>`, relative to the current folder."
-    tag = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:8]
-    parts = [str(params[k]).split(':', 1)[-1] for k in ('dataset', 'recipe') if params.get(k) is not None]
-    name = re.sub(r'[^A-Za-z0-9_.-]+', '_', '-'.join(Path(p).stem if '/' in p else p for p in parts) or 'run')
-    return Path('runs')/f'{name}-{tag}'
 
 # %% ../nbs/12_cli.ipynb #15a913d9
 _NO_PAPERMILL = ("running the experiment notebook needs papermill and ipykernel: "
                  "pip install \"dataset-distillation[run]\" (or pip install papermill ipykernel)")
 
 def run_notebook(params: dict,                # notebook parameters, e.g. {'dataset': 'trec6', 'recipe': 'trec6_fixed_6'}
-                 out_dir: str | Path | None = None, # output folder (default `default_out_dir(params)`)
+                 out_dir: str | Path | None = None, # output folder (default: the resolver's, `runs/<dataset>-...-<hash>`)
                  progress: bool = True,       # papermill's cell progress bar
                  log_output: bool = False,    # stream the notebook's printed output
                 ) -> Path:
@@ -91,7 +71,7 @@ def run_notebook(params: dict,                # notebook parameters, e.g. {'data
     check_params(params, notebook_params(nb))
     try: import papermill as pm
     except ImportError: raise ImportError(_NO_PAPERMILL) from None
-    out = Path(out_dir or default_out_dir(params)).expanduser().resolve()
+    out = Path(out_dir or resolve(params).out_dir).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
     try: pm.execute_notebook(str(nb), str(out/'distill.ipynb'), parameters={**params, 'out_dir': str(out)}, cwd=os.getcwd(),
                              kernel_name='python3', progress_bar=progress, log_output=log_output)
@@ -107,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser('run', help='run the experiment notebook through papermill')
     r.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                    help='a notebook parameter, e.g. -p dataset trec6 -p recipe trec6_fixed_6 (repeat for more)')
-    r.add_argument('-o', '--out-dir', help='output folder (default: runs/<dataset>[-<recipe>]-<hash of the parameters>)')
+    r.add_argument('-o', '--out-dir', help='output folder (default: runs/<dataset>-<model>-<labels>-<init>-<hash of the config>)')
     r.add_argument('--log-output', action='store_true', help="stream the notebook's printed output")
     r.add_argument('--no-progress', action='store_true', help="hide papermill's progress bar")
     s = sub.add_parser('recipes', help='list the named recipes')
