@@ -162,8 +162,10 @@ def test_cli_run(tmp_path, monkeypatch, capsys):
     rec = json.loads((tmp_path/'out'/'results.json').read_text())
     assert rec['dataset'] == 'iris' and rec['config']['seed'] == 1 and (tmp_path/'out'/'distill.ipynb').is_file()
     assert f"results in {tmp_path/'out'}: distillation accuracy" in capsys.readouterr().out
-    assert main(['run', '-p', 'dataset', 'iris', '-p', 'steps', '0', '-o', 'bad', '--no-progress']) == 1
-    assert 'the experiment notebook stopped with ValueError: steps=0' in capsys.readouterr().err
+    assert main(['run', '-p', 'dataset', 'iris', '-p', 'steps', '0', '-o', 'bad', '--no-progress']) == 2  # refused by the resolver
+    assert 'steps=0: must be an integer >= 1' in capsys.readouterr().err and not (tmp_path/'bad').exists()
+    assert main(['run', '-p', 'dataset', 'iris', '-p', 'classes', '[0, 7]', '-o', 'bad', '--no-progress']) == 1  # only the data says
+    assert 'the experiment notebook stopped with ValueError: classes=[0, 7]' in capsys.readouterr().err
 
 @pytest.mark.parametrize('params,message', [
     (dict(dataset='nope'), "dataset='nope': unknown; choose one of"),
