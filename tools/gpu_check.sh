@@ -19,7 +19,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 MODE=${1:-full}
-PY=${PYTHON:-python3}
+PY=${PYTHON:-$([ -x .venv/bin/python ] && echo "$PWD/.venv/bin/python" || echo python3)}  # the checkout's venv when there is one
 CARRY=$ROOT/.cache/gpu
 
 prepare() {  # needs the package registries; writes only under .cache/gpu (git-ignored)
