@@ -115,6 +115,8 @@ def main(argv: list | None = None, # the arguments (default: the command line's)
             if k in params: raise ValueError(f"parameter {k!r} given twice")
             params[k] = parse_value(v)
         out = run_notebook(params, a.out_dir, progress=not a.no_progress, log_output=a.log_output)
+    except BrokenPipeError:  # the reader stopped early (`dataset-distillation recipes | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 0
     except RuntimeError as e: print(f"dataset-distillation: error: {e}", file=sys.stderr); return 1
     except (ValueError, TypeError, ImportError, FileNotFoundError) as e: print(f"dataset-distillation: error: {e}", file=sys.stderr); return 2
     rec = json.loads((out/'results.json').read_text()) if (out/'results.json').is_file() else {}
