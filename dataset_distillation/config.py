@@ -109,6 +109,9 @@ _OWN.update({f'mnist_fixed_5_{k}_short': ('mnist_fixed_5', f"which 5 classes: cl
                                           "1,500 outer steps, decay every 500; compared on the training-sample score",
                                           {'classes': v, 'iterations': 1500, 'decay_every': 500, 'eval_every': 250, 'ckpt_every': 250})
              for k, v in _SUBSETS.items()})
+# the subset that scored best on training samples in that comparison (0, 2, 4, 6, 8: 75.2% against 58.0% for 0-4), on the full schedule
+_OWN['mnist_fixed_5_c02468'] = ('mnist_fixed_5', "the paper's 5-image recipe with classes 0, 2, 4, 6, 8 initialised (the best subset on training samples)",
+                                {'classes': [0, 2, 4, 6, 8]})
 _SIZES = (1, 2, 3, 5, 10, 20, 50, 100)
 _OWN.update({f'mnist_fixed_sldd_size{m}': ('mnist_fixed_10', "Figure 6 sweep: 1,500 outer steps, decay every 500, initial step size 0.02",
                                            {'iterations': 1500, 'decay_every': 500, 'eval_every': 250, 'ckpt_every': 250, 'distill_lr': 0.02, 'select_on': 0,
