@@ -5,95 +5,23 @@
 # %% ../nbs/05_distill.ipynb #50220459
 from __future__ import annotations
 import hashlib, io, json, math, time
-from dataclasses import dataclass, asdict, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 from tqdm import tqdm as tqdm_text
-from .models import MODELS, make_model, init_batch
-from .unroll import meta_grad, replay, accuracy, inner_train, LABEL_TRANSFORMS, META_MODES
+from .models import make_model, init_batch
+from .unroll import meta_grad, replay, accuracy, inner_train
 from .distilled import DistilledSet
 from .io import atomic_write
 from .task import Task
+from .config import DistillConfig, validate
 from .viz import LivePlot
 
 # %% auto #0
-__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'CKPT_FORMAT', 'DistillConfig', 'validate', 'seed_of', 'init_labels',
-           'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError', 'check_task',
-           'Distiller', 'stochastic_inner', 'read_checkpoint']
-
-# %% ../nbs/05_distill.ipynb #df1a23d6
-LABEL_MODES, LABEL_INITS, INIT_MODES = ('soft', 'hard'), ('onehot', 'zeros', 'uniform', 'smooth'), ('fixed', 'random')
-
-@dataclass
-class DistillConfig:
-    "Hyper-parameters of one distillation run."
-    model: str = 'lenet'        # a name from `models.MODELS`
-    steps: int = 1              # S: distill steps (batches of distilled samples)
-    epochs: int = 3             # E: passes over the S batches; T = S x E unrolled steps
-    per_class: int = 1          # distilled samples per class per step
-    classes: list | None = None # classes that get distilled samples (default: all); fewer than K works with soft labels
-    labels: str = 'soft'        # 'soft' (SLDD: labels learned) or 'hard' (DD: labels frozen)
-    label_init: str = 'onehot'  # 'onehot', 'zeros', 'uniform' (U(0,1)) or 'smooth' (one-hot smoothed by `smoothing`)
-    smoothing: float = 0.1      # label smoothing for `label_init='smooth'`
-    label_transform: str = 'none'  # 'none' (labels used as given) or 'softmax'
-    init: str = 'fixed'         # 'fixed' (one seeded theta_0) or 'random' (fresh theta_0 every step)
-    n_nets: int = 1             # initialisations per outer step (random init)
-    distill_lr: float = 0.02    # initial inner step size
-    lr: float = 0.01            # Adam learning rate of the outer loop
-    betas: tuple = (0.5, 0.999) # Adam betas
-    iterations: int = 1000      # outer steps
-    decay_every: int = 0        # outer steps between lr decays (0: iterations // 10)
-    decay: float = 0.5          # lr decay factor
-    batch_size: int = 1024      # real mini-batch
-    eval_every: int = 100       # outer steps between evaluations (0: only at the end)
-    eval_nets: int = 10         # fresh networks per evaluation (random init)
-    select_on: int = 0          # training samples scoring each evaluation; > 0 also keeps the best-scoring set
-    ckpt_every: int = 500       # outer steps between checkpoints
-    memory: str = 'full'        # meta-gradient mode: 'full' (fast) or 'bounded' (memory ~ one step)
-    average: float = 0.0        # > 0: evaluate and return a moving average of the sets with this decay (e.g. 0.99)
-    seed: int = 0
-    device: str = 'cpu'
-
-    @property
-    def T(self) -> int: return self.steps * self.epochs
-
-# %% ../nbs/05_distill.ipynb #1e3338aa
-_POS_INT = ('steps', 'epochs', 'per_class', 'n_nets', 'iterations', 'batch_size', 'eval_nets')
-_NONNEG_INT = ('decay_every', 'eval_every', 'ckpt_every', 'select_on', 'seed')
-_POS_FLOAT = ('distill_lr', 'lr', 'decay')
-_CHOICES = {'model': MODELS, 'labels': LABEL_MODES, 'label_init': LABEL_INITS, 'init': INIT_MODES,
-            'label_transform': LABEL_TRANSFORMS, 'memory': META_MODES}
-
-def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
-    "Raise a clear error for the first invalid field of `cfg`; return it otherwise."
-    for k in _POS_INT + _NONNEG_INT:
-        v, lo = getattr(cfg, k), (1 if k in _POS_INT else 0)
-        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            raise ValueError(f"{k}={v!r}: must be an integer >= {lo}.")
-    for k in _POS_FLOAT:
-        v = getattr(cfg, k)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
-            raise ValueError(f"{k}={v!r}: must be a positive finite number.")
-    if not _num(cfg.average) or not 0 <= cfg.average < 1: raise ValueError(f"average={cfg.average!r}: must be a number in [0, 1) (0: off).")
-    if not _num(cfg.smoothing) or not 0 <= cfg.smoothing < 1: raise ValueError(f"smoothing={cfg.smoothing!r}: must be a number in [0, 1).")
-    for k, allowed in _CHOICES.items():
-        if getattr(cfg, k) not in allowed: raise ValueError(f"{k}={getattr(cfg, k)!r}: choose one of {', '.join(allowed)}.")
-    b = cfg.betas
-    if not (isinstance(b, (tuple, list)) and len(b) == 2 and all(_num(v) and 0 <= v < 1 for v in b)):
-        raise ValueError(f"betas={b!r}: must be two numbers in [0, 1).")
-    try: dev = torch.device(cfg.device)
-    except (RuntimeError, TypeError): raise ValueError(f"device={cfg.device!r}: not a torch device (use 'cpu', 'cuda' or 'cuda:N').") from None
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={cfg.device!r}: CUDA is not available here; use device='cpu'.")
-    if (cs := cfg.classes) is not None:
-        hi = math.inf if n_classes is None else n_classes
-        ints = isinstance(cs, (list, tuple)) and all(isinstance(c, int) and not isinstance(c, bool) for c in cs)
-        if not (ints and cs and len(set(cs)) == len(cs) and all(0 <= c < hi for c in cs)):
-            raise ValueError(f"classes={cs!r}: distinct class indices in [0, {n_classes or 'K'}) needed.")
-    return cfg
+__all__ = ['CKPT_FORMAT', 'seed_of', 'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory',
+           'DivergenceError', 'check_task', 'Distiller', 'stochastic_inner', 'read_checkpoint']
 
 # %% ../nbs/05_distill.ipynb #59de1d2b
 def seed_of(*key) -> int:

@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
 from torch.func import vmap
-from dataset_distillation.config import resolve
+from dataset_distillation.config import DistillConfig, resolve
 from dataset_distillation.data import load
-from dataset_distillation.distill import DistillConfig, Distiller
+from dataset_distillation.distill import Distiller
 from dataset_distillation.task import Task, image_task, make_task
 from dataset_distillation.models import fwd
 from dataset_distillation.unroll import meta_grad, outer_loss, reference_meta_grad

@@ -14,9 +14,9 @@ import argparse, json, time
 from pathlib import Path
 import torch
 from dataset_distillation.data import load
-from dataset_distillation.distill import DistillConfig, Distiller
+from dataset_distillation.distill import Distiller
 from dataset_distillation.task import image_task
-from dataset_distillation.config import resolve
+from dataset_distillation.config import DistillConfig, resolve
 from bench import machine  # tools/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
