@@ -4,13 +4,14 @@
 
 # %% ../nbs/05_distill.ipynb #50220459
 from __future__ import annotations
-import hashlib, io, json, math, time
+import copy, hashlib, io, json, math, time
 from dataclasses import asdict, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 from tqdm import tqdm as tqdm_text
+from fastcore.basics import patch
 from .models import make_model, init_batch
 from .unroll import meta_grad, replay, accuracy, inner_train
 from .distilled import DistilledSet
@@ -76,10 +77,11 @@ def check_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_distil
     raise MemoryError(f"This run needs about {need:,.0f} MiB per outer step but only {have:,.0f} MiB are available: "
                       f"{hint}lower {nets}batch_size (now {cfg.batch_size}), or use fewer steps x epochs (T={cfg.T}).")
 
-# %% ../nbs/05_distill.ipynb #c3243202
+# %% ../nbs/05_distill.ipynb #e82e941c
 class DivergenceError(RuntimeError):
     "The loss or the step sizes became non-finite."
 
+# %% ../nbs/05_distill.ipynb #9b5702bf
 def check_task(cfg: DistillConfig, task: Task,
                real: bool = False,  # also require `per_class x steps` real samples in every distilled class (real-data baselines)
               ) -> DistillConfig:
@@ -93,6 +95,7 @@ def check_task(cfg: DistillConfig, task: Task,
                          f"class of {task.name} ({smallest} training samples): lower per_class or steps.")
     return cfg
 
+# %% ../nbs/05_distill.ipynb #5ef6bb42
 class Distiller:
     "Learn a distilled set for `task` with `cfg` (checkpointing to `ckpt` when given)."
     def __init__(self, task: Task, cfg: DistillConfig, ckpt: str | Path | None = None):
@@ -120,9 +123,7 @@ class Distiller:
         self.ckpt = Path(ckpt) if ckpt else None
         if self.ckpt and self.ckpt.exists(): self.load_checkpoint()
 
-# %% ../nbs/05_distill.ipynb #3bf4ce4c
-from fastcore.basics import patch
-
+# %% ../nbs/05_distill.ipynb #8a512af7
 @patch
 def real_batch(self: Distiller, it: int) -> tuple:
     "The real mini-batch of outer step `it`."
@@ -131,17 +132,20 @@ def real_batch(self: Distiller, it: int) -> tuple:
     idx = perm[i * self.bs:(i + 1) * self.bs].to(self.dev)
     return self.xtr[idx], self.ytr[idx]
 
+# %% ../nbs/05_distill.ipynb #fb8ed9dd
 @patch
 def inits(self: Distiller, it: int) -> dict:
     "Initial weights for outer step `it`: the fixed network, or `n_nets` fresh draws."
     if self.cfg.init == 'fixed': return self.theta0
     return init_batch(self.model, [seed_of(self.cfg.seed, 'train', it, j) for j in range(self.cfg.n_nets)], self.dev)
 
+# %% ../nbs/05_distill.ipynb #0959dd0f
 def stochastic_inner(model: nn.Module) -> bool:
     "Whether the steps on distilled data are random: train mode inside them and dropout somewhere in `model`."
     drop = lambda m: isinstance(m, nn.Dropout) and m.p > 0 or isinstance(getattr(m, 'dropout', None), float) and m.dropout > 0
     return inner_train(model) and any(drop(m) for m in model.modules())
 
+# %% ../nbs/05_distill.ipynb #d74b1199
 @patch
 def eval_inits(self: Distiller, n: int) -> dict:
     "Networks to evaluate on: the fixed one (`n` copies if the inner steps use dropout), or `n` fresh draws never used for training."
@@ -149,7 +153,13 @@ def eval_inits(self: Distiller, n: int) -> dict:
         return {k: v.expand(n, *v.shape[1:]) for k, v in self.theta0.items()} if stochastic_inner(self.model) else self.theta0
     return init_batch(self.model, [seed_of(self.cfg.seed, 'eval', j) for j in range(n)], self.dev)
 
-# %% ../nbs/05_distill.ipynb #4e22f470
+# %% ../nbs/05_distill.ipynb #24e9db30
+@patch(as_prop=True)
+def lrs(self: Distiller) -> Tensor:
+    "The positive step sizes `softplus(raw)`, one per unrolled step (no graph)."
+    return F.softplus(self.raw.detach())
+
+# %% ../nbs/05_distill.ipynb #f4a0e243
 @patch
 def _diverged(self: Distiller, what: str):
     c = self.cfg
@@ -158,6 +168,7 @@ def _diverged(self: Distiller, what: str):
     raise DivergenceError(f"Distillation diverged at outer step {self.it}: {what}.{kept} Try a lower step size, "
                           f"e.g. distill_lr={c.distill_lr / 2:g} (now {c.distill_lr:g}) or lr={c.lr / 2:g} (now {c.lr:g}).")
 
+# %% ../nbs/05_distill.ipynb #6fb7876c
 @patch
 def grads(self: Distiller) -> tuple:
     "`(loss, (gx, gy, graw))` of outer step `self.it`: the real-batch loss after the unrolled steps and its meta-gradient (lines 3-10)."
@@ -165,6 +176,7 @@ def grads(self: Distiller) -> tuple:
     xb, yb = self.real_batch(self.it)
     return meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), self.inits(self.it), xb, yb, c.label_transform, c.memory)
 
+# %% ../nbs/05_distill.ipynb #e89e95ee
 @patch
 def update(self: Distiller, loss: Tensor, grads: tuple) -> float:
     "Apply the Adam step, the schedule and the moving average for `loss` and its meta-gradient (lines 11-12); returns the loss."
@@ -183,15 +195,31 @@ def update(self: Distiller, loss: Tensor, grads: tuple) -> float:
     self.it += 1
     return loss.item()
 
+# %% ../nbs/05_distill.ipynb #d47cc2c4
 @patch
 def step(self: Distiller) -> float:
     "One outer step (Algorithm 1a, lines 3-12); returns the real-batch loss."
     return self.update(*self.grads())
 
-@patch(as_prop=True)
-def lrs(self: Distiller) -> Tensor: return F.softplus(self.raw.detach())
+# %% ../nbs/05_distill.ipynb #80b01906
+@patch
+def _raw_set(self: Distiller) -> dict:
+    "Copies of the current data, labels and raw step sizes."
+    return {k: v.detach().clone() for k, v in zip(('x', 'y', 'raw'), (self.x, self.y, self.raw))}
 
-# %% ../nbs/05_distill.ipynb #448fdbf6
+# %% ../nbs/05_distill.ipynb #264f6593
+@patch
+def _learned(self: Distiller, best: bool = False) -> tuple:
+    "Data, labels and positive step sizes: the current ones (their moving average with `average`), or the set kept by `select_on`."
+    if not best:
+        if self.avg is None: return self.x.detach(), self.y.detach(), self.lrs
+        return self.avg['x'], self.avg['y'], F.softplus(self.avg['raw'])
+    if self.best is None:
+        raise ValueError("No best set is kept: set select_on > 0 (training samples that score each evaluation) "
+                         "and evaluate at least once (eval_every > 0).")
+    return self.best['x'].to(self.dev), self.best['y'].to(self.dev), F.softplus(self.best['raw'].to(self.dev))
+
+# %% ../nbs/05_distill.ipynb #f053bcc1
 @patch
 def distilled(self: Distiller, best: bool = False) -> DistilledSet:
     "The current distilled set with its metadata (or, with `best`, the set kept by `select_on`)."
@@ -204,32 +232,19 @@ def distilled(self: Distiller, best: bool = False) -> DistilledSet:
     if best: meta['selected'] = {'it': self.best['it'], 'select_on': c.select_on, 'select_accuracy': self.best['score']}
     return DistilledSet(x.cpu().clone(), y.cpu().clone(), lrs.cpu().clone(), meta)
 
-@patch
-def _raw_set(self: Distiller) -> dict:
-    "Copies of the current data, labels and raw step sizes."
-    return {k: v.detach().clone() for k, v in zip(('x', 'y', 'raw'), (self.x, self.y, self.raw))}
-
-@patch
-def _learned(self: Distiller, best: bool = False) -> tuple:
-    "Data, labels and positive step sizes: the current ones (their moving average with `average`), or the set kept by `select_on`."
-    if not best:
-        if self.avg is None: return self.x.detach(), self.y.detach(), self.lrs
-        return self.avg['x'], self.avg['y'], F.softplus(self.avg['raw'])
-    if self.best is None:
-        raise ValueError("No best set is kept: set select_on > 0 (training samples that score each evaluation) "
-                         "and evaluate at least once (eval_every > 0).")
-    return self.best['x'].to(self.dev), self.best['y'].to(self.dev), F.softplus(self.best['raw'].to(self.dev))
-
+# %% ../nbs/05_distill.ipynb #c21a9c1a
 @patch
 def _replayed(self: Distiller, n: int | None = None, best: bool = False) -> dict:
     "The evaluation networks trained by replaying the current (or best) set."
     return replay(self.model, self.eval_inits(n or self.cfg.eval_nets), *self._learned(best), self.cfg.label_transform)
 
+# %% ../nbs/05_distill.ipynb #38a4241b
 @patch
 def evaluate(self: Distiller, n: int | None = None, best: bool = False) -> Tensor:
     "Test accuracy of the current set (or the best one kept by `select_on`) on each evaluation network: a `(n,)` tensor."
     return accuracy(self.model, self._replayed(n, best), self.xte, self.yte)
 
+# %% ../nbs/05_distill.ipynb #9a26845c
 @patch
 def select_split(self: Distiller) -> tuple:
     "The `cfg.select_on` training samples (a seeded draw, the same for the whole run) that score each evaluation."
@@ -237,6 +252,7 @@ def select_split(self: Distiller) -> tuple:
     idx = torch.randperm(len(self.xtr), generator=g)[:self.cfg.select_on].to(self.dev)
     return self.xtr[idx], self.ytr[idx]
 
+# %% ../nbs/05_distill.ipynb #8df39add
 @patch
 def _evaluate_into(self: Distiller, rec: dict):
     "Test accuracy of the current set into `rec`; with `select_on`, its training-sample score too, keeping the best set."
@@ -249,7 +265,7 @@ def _evaluate_into(self: Distiller, rec: dict):
         self.best = {'it': self.it, 'score': rec['select_acc'], 'acc': rec['acc'],
                      **{k: v.cpu().clone() for k, v in (self.avg or self._raw_set()).items()}}
 
-# %% ../nbs/05_distill.ipynb #f527314e
+# %% ../nbs/05_distill.ipynb #adee8f43
 _RESUMABLE = ('iterations', 'eval_every', 'eval_nets', 'ckpt_every', 'select_on', 'device')
 
 CKPT_FORMAT = 'dataset_distillation.checkpoint'
@@ -257,6 +273,7 @@ _CKPT_KEYS = ('x', 'y', 'raw', 'opt', 'sched', 'it', 'seconds', 'history', 'conf
 
 def _task_id(t: Task) -> dict: return {'name': t.name, 'in_shape': list(t.in_shape), 'n_classes': t.n_classes, 'n_train': len(t.x_train)}
 
+# %% ../nbs/05_distill.ipynb #bbc65142
 @patch
 def _state(self: Distiller) -> dict:
     "Everything a resumed run needs: the learnable tensors, optimiser, schedule, counters, history, kept and averaged sets."
@@ -265,15 +282,17 @@ def _state(self: Distiller) -> dict:
             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task),
             'best': self.best, 'avg': {k: v.cpu() for k, v in self.avg.items()} if self.avg is not None else None}
 
+# %% ../nbs/05_distill.ipynb #5cdeb9f1
 @patch
 def _restore(self: Distiller, s: dict):
     "Set the run's state from `s` (a `_state`, read back)."
     with torch.no_grad(): self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
-    self.opt.load_state_dict(s['opt']); self.sched.load_state_dict(s['sched'])
+    self.opt.load_state_dict(copy.deepcopy(s['opt'])); self.sched.load_state_dict(copy.deepcopy(s['sched']))  # copies: `s` may be another live run's state
     self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
     if self.best: self.best = {k: v.cpu() if torch.is_tensor(v) else v for k, v in self.best.items()}  # kept on the CPU, as `_evaluate_into` keeps it
     if self.avg is not None: self.avg = {k: v.to(self.dev) for k, v in s['avg'].items()} if s.get('avg') else self._raw_set()
 
+# %% ../nbs/05_distill.ipynb #7bfb4ab9
 @patch
 def save_checkpoint(self: Distiller):
     "Write the run's state to `self.ckpt` atomically, sealed with the sha256 of its bytes."
@@ -283,6 +302,7 @@ def save_checkpoint(self: Distiller):
               'state': torch.frombuffer(bytearray(payload), dtype=torch.uint8)}
     atomic_write(self.ckpt, lambda tmp: torch.save(sealed, tmp))
 
+# %% ../nbs/05_distill.ipynb #6ff0c27c
 def read_checkpoint(path, device='cpu') -> dict:
     "The state saved in checkpoint `path`, its seal checked before anything is unpickled (no code runs)."
     bad = lambda why: ValueError(f"Checkpoint {path} {why}; delete it (or use another checkpoint path) to start over.")
@@ -298,6 +318,7 @@ def read_checkpoint(path, device='cpu') -> dict:
         raise bad(f"is not a checkpoint of this library (missing {missing if isinstance(s, dict) else list(_CKPT_KEYS)})")
     return s
 
+# %% ../nbs/05_distill.ipynb #9acd8de6
 @patch
 def load_checkpoint(self: Distiller):
     "Restore the run's state from `self.ckpt`, refusing a corrupt, altered or foreign file before using it."
@@ -313,11 +334,12 @@ def load_checkpoint(self: Distiller):
                               f"use another checkpoint path or the same config.")
     self._restore(s)
 
-# %% ../nbs/05_distill.ipynb #c3fbbb88
+# %% ../nbs/05_distill.ipynb #e3eae306
 def _in_notebook() -> bool:
     try: return type(get_ipython()).__name__ == 'ZMQInteractiveShell'  # noqa: F821
     except NameError: return False
 
+# %% ../nbs/05_distill.ipynb #ee642065
 @patch
 def fit(self: Distiller, until: int | None = None,
         progress: bool | str = True,  # False, True (a notebook widget in Jupyter) or 'text' (plain lines, e.g. for papermill --log-output)
