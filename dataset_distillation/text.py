@@ -69,13 +69,14 @@ class Vocab:
     def __len__(self): return len(self.itos)
     def __repr__(self): return f"Vocab({len(self)} tokens: {', '.join(self.itos[:8])}{', ...' if len(self) > 8 else ''})"
 
-# %% ../nbs/01_text.ipynb #60013b82
+# %% ../nbs/01_text.ipynb #ec117c34
 @patch
 def encode(self: Vocab, tokens: list | str) -> list[int]:
     "Ids of `tokens` (a raw string is tokenised first); unknown tokens map to `<unk>`."
     if isinstance(tokens, str): tokens = tokenize(tokens)
     return [self.stoi.get(t, UNK_ID) for t in tokens]
 
+# %% ../nbs/01_text.ipynb #4477ea5c
 @patch
 def decode(self: Vocab, ids) -> list[str]:
     "Tokens of `ids` (a list or a tensor)."
@@ -208,22 +209,25 @@ class TextEncoder:
         return (f"TextEncoder(vocab={len(self.vocab)}, dim={self.dim}, maxlen={self.maxlen}, tokenizer={self.tokenizer!r}, "
                 f"coverage: {self.coverage['vocab']:.1%} of words, {self.coverage['tokens']:.1%} of tokens)")
 
-# %% ../nbs/01_text.ipynb #34e58beb
+# %% ../nbs/01_text.ipynb #34d44658
 @patch
 def tokens(self: TextEncoder, s: str) -> list[str]:
     "The tokens of `s` under the encoder's own tokenizer."
     return TOKENIZERS[self.tokenizer](s)
 
+# %% ../nbs/01_text.ipynb #574ffb0d
 @patch
 def ids(self: TextEncoder, texts: list) -> Tensor:
     "Padded token ids `(n, maxlen)` of raw strings."
     return pad_truncate([self.vocab.encode(self.tokens(s)) for s in texts], self.maxlen)
 
+# %% ../nbs/01_text.ipynb #7920e030
 @patch
 def __call__(self: TextEncoder, texts: list) -> Tensor:
     "Embedded raw strings `(n, maxlen, dim)`."
     return embed(self.ids(texts), self.emb)
 
+# %% ../nbs/01_text.ipynb #6af2595f
 @patch
 def decode(self: TextEncoder, x: Tensor, drop_pad: bool = True) -> list[str]:
     "Nearest-word reading of sentences `x` `(n, maxlen, dim)`; every OOV row reads as `<unk>`."
