@@ -160,14 +160,17 @@ def _summary(xs: list) -> dict | None:
     return {'mean': st.fmean(xs), 'std': st.stdev(xs) if len(xs) > 1 else 0.0, 'min': min(xs), 'max': max(xs), 'n': len(xs)}
 
 def seed_study(records: list, recipe: str) -> dict:
-    "Every finished run of `recipe`'s training config (any seed), with the final and selected sets summarised over seeds."
+    "One finished run per seed of `recipe`'s training config, with the final and selected sets summarised over seeds."
     from dataset_distillation.config import DistillConfig, resolve
     from dataclasses import asdict
     want = {k: v for k, v in json.loads(json.dumps(asdict(DistillConfig(**resolve({'recipe': recipe}).cfg)))).items() if k not in _EVAL_ONLY}
+    same = [r for r in records if not r.get('in_progress') and r.get('config') and all(r['config'].get(k, v) == v for k, v in want.items())]
+    own = lambda r: r['run'] in (recipe, f"{recipe}_seed{r['config']['seed']}")
+    one = {}  # one run per seed: the recipe's own run first, then a run that is not a labelled variant
+    for r in sorted(same, key=lambda r: (not own(r), 'variant' in r, r['run'])): one.setdefault(r['config']['seed'], r)
     runs = sorted(({'run': r['run'], 'seed': r['config']['seed'], 'last': r['distill_accuracy']['mean'],
-                    'selected': (r.get('selected') or {}).get('distill_accuracy', {}).get('mean')}
-                   for r in records if not r.get('in_progress') and r.get('config')
-                   and all(r['config'].get(k, v) == v for k, v in want.items())), key=lambda s: (s['seed'], s['run']))
+                    'selected': (r.get('selected') or {}).get('distill_accuracy', {}).get('mean')} for r in one.values()),
+                  key=lambda s: s['seed'])
     last = [s['last'] for s in runs]
     return {'recipe': recipe, 'runs': runs, 'last': _summary(last), 'selected': _summary([s['selected'] for s in runs if s['selected'] is not None]),
             'best_seed': max(runs, key=lambda s: s['last'])['seed'] if runs else None}

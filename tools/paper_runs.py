@@ -28,11 +28,14 @@ def compact_history(h: list, every: int = 20) -> list:
     "The records of `h` that hold an evaluation, plus every `every`-th step and the last."
     return [r for i, r in enumerate(h) if 'acc' in r or r['it'] % every == 0 or i == len(h) - 1]
 
-def run_name(recipe: str, seed: int | None) -> str: return recipe if seed is None else f'{recipe}_seed{seed}'
+def run_name(recipe: str, seed: int | None, tag: str | None = None) -> str:
+    "NAME, NAME_TAG, NAME_seedN or NAME_TAG_seedN."
+    return '_'.join([recipe] + ([tag] if tag else []) + ([f'seed{seed}'] if seed is not None else []))
 
-def run(recipe: str, seed: int | None, overrides: dict):
-    "Run (or resume) `recipe` with `seed` into runs/<run>, then copy its small outputs into results/<run>."
-    name = run_name(recipe, seed)
+def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
+    "Run (or resume) `recipe` with `seed` (and `overrides`, named `tag`) into runs/<run>, then copy its small outputs into results/<run>."
+    if overrides and not tag: sys.exit("--set changes the recipe: name the variant with --tag TAG, so that it does not overwrite the recipe's own run")
+    name = run_name(recipe, seed, tag)
     run_dir, dst = ROOT/'runs'/name, ROOT/'results'/name
     snap = dst/'checkpoint.pt'
     if not (run_dir/'checkpoint.pt').exists() and snap.exists():
@@ -41,6 +44,9 @@ def run(recipe: str, seed: int | None, overrides: dict):
     print(name, resolve(params).cfg, flush=True)
     exp = run_experiment(params, progress=False)
     rec = {**exp.record, 'run': name}
+    if tag:  # a labelled variant of the recipe: its note says what changed
+        rec['variant'] = {'tag': tag, 'overrides': overrides}
+        rec['note'] = f"{RECIPES[recipe].note}; variant {tag}: " + ', '.join(f'{k}={v!r}' for k, v in overrides.items())
     atomic_write(run_dir/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1, default=float)))
     dst.mkdir(parents=True, exist_ok=True)
     for f in OUTPUTS:
@@ -61,7 +67,7 @@ def _finished(name: str):
 
 def _save(name: str, dst: Path, rec: dict):
     recipe = rec.get('recipe') or name
-    if recipe in RECIPES: rec['note'] = RECIPES[recipe].note
+    if recipe in RECIPES and 'variant' not in rec: rec['note'] = RECIPES[recipe].note
     atomic_write(dst/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1, default=float)))
     rd = ROOT/'runs'/name
     if (rd/'results.json').exists(): shutil.copy2(dst/'results.json', rd/'results.json')
@@ -130,7 +136,8 @@ if __name__ == '__main__':
     ap.add_argument('names', nargs='*', metavar='NAME', help='recipes to run (or finished runs, with the options below)')
     ap.add_argument('--seeds', type=int, nargs='*', help='run each recipe once per seed, as NAME_seedN')
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--set', nargs='*', default=[], help='extra parameters key=value (python literals)')
+    ap.add_argument('--set', nargs='*', default=[], help='extra parameters key=value (python literals); needs --tag')
+    ap.add_argument('--tag', help='name of the variant that --set makes: the run is NAME_TAG')
     ap.add_argument('--list', action='store_true', help='list the recipes and exit')
     ap.add_argument('--snapshot', action='store_true', help='copy current checkpoints into results/ and exit')
     ap.add_argument('--baselines', action='store_true', help='add baselines and the reload check to a finished run')
@@ -154,7 +161,7 @@ if __name__ == '__main__':
     if a.notes:
         for f in sorted((ROOT/'results').glob('*/results.json')):
             rec = json.loads(f.read_text()); recipe = rec.get('recipe') or f.parent.name
-            if recipe in RECIPES and rec.get('note') != RECIPES[recipe].note: _save(f.parent.name, f.parent, rec); print('note updated:', f.parent.name)
+            if recipe in RECIPES and 'variant' not in rec and rec.get('note') != RECIPES[recipe].note: _save(f.parent.name, f.parent, rec); print('note updated:', f.parent.name)
         sys.exit(0)
     if not a.names: ap.error('name a recipe (--list shows them)')
     torch.set_num_threads(a.threads)
@@ -167,4 +174,4 @@ if __name__ == '__main__':
             if a.reload_check: reload_check(name)
             continue
         if name not in RECIPES: sys.exit(f"{name!r} is not a recipe; `python tools/paper_runs.py --list` shows them.")
-        for seed in a.seeds or [None]: run(name, seed, parse_overrides(a.set))
+        for seed in a.seeds or [None]: run(name, seed, parse_overrides(a.set), a.tag)
