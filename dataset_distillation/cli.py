@@ -36,12 +36,13 @@ def notebook_params(path: Path) -> dict:
     body = ast.parse(''.join(cell['source'])).body
     return {t.id: value(n.value) for n in body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
 
-# %% ../nbs/12_cli.ipynb #dd6834cc
+# %% ../nbs/12_cli.ipynb #5a128c30
 def recipes() -> dict:
     "The named recipes, `dataset_distillation.config.RECIPES` (name -> Recipe with `.dataset` and `.note`)."
     from dataset_distillation.config import RECIPES
     return RECIPES
 
+# %% ../nbs/12_cli.ipynb #02912533
 def check_params(params: dict, # parameter name -> value, as given with -p
                  declared: dict, # the notebook's parameters (`notebook_params`)
                 ) -> dict:

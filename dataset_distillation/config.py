@@ -90,11 +90,12 @@ def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
             raise ValueError(f"classes={cs!r}: distinct class indices in [0, {n_classes or 'K'}) needed.")
     return cfg
 
-# %% ../nbs/04a_config.ipynb #0ddab157
+# %% ../nbs/04a_config.ipynb #656a3085
 def steps_per_epoch(n_train: int, batch_size: int) -> int:
     "Outer steps in one pass over `n_train` real samples in batches of `batch_size` (last partial batch dropped; at least 1)."
     return max(1, n_train // batch_size)
 
+# %% ../nbs/04a_config.ipynb #ed14acc7
 def schedule(outer_epochs: int, decay_epochs: int | None, n_train: int, batch_size: int) -> dict:
     "`iterations`, `decay_every`, `eval_every` (every 10 epochs) and `ckpt_every` for `outer_epochs` over `n_train` samples."
     per = steps_per_epoch(n_train, batch_size)
@@ -226,7 +227,7 @@ def _flat(name: str) -> tuple:
     cfg, text, ep, _ = _flat(r.base) if r.base else ({}, {}, (None, None), None)
     return ({**cfg, **r.cfg}, {**text, **r.text}, (r.outer_epochs or ep[0], r.decay_epochs or ep[1]), r.paper)
 
-# %% ../nbs/04a_config.ipynb #7d5eed00
+# %% ../nbs/04a_config.ipynb #877535fb
 PAPER_ROWS = {('mnist', 'fixed'): 'mnist_fixed_10', ('mnist', 'random'): 'mnist_random_100', ('fashion_mnist', 'fixed'): 'fashion_mnist_fixed_10',
               ('cifar10', 'fixed'): 'cifar10_fixed_100', ('cifar10', 'random'): 'cifar10_random_100',
               ('trec6', 'fixed'): 'trec6_fixed_6', ('trec6', 'random'): 'trec6_random_6', ('sst5', 'fixed'): 'sst5_fixed_5',
@@ -247,6 +248,7 @@ def smoke(dataset: str) -> dict:
     if dataset == 'cifar10': return dict(SMOKE, iterations=20)  # AlexCifarNet: ~1 s per outer step on a laptop CPU
     return dict(SMOKE_TEXT if dataset in TEXT_DATASETS or dataset.startswith('csv:') else SMOKE)
 
+# %% ../nbs/04a_config.ipynb #619210da
 def auto_model(dataset: str, kind: str | None = None, shape: tuple | None = None) -> str:
     "The paper's network for `dataset`; for your own files, one that fits the data's kind and shape."
     if dataset in AUTO_MODEL: return AUTO_MODEL[dataset]
@@ -277,7 +279,7 @@ def _check_type(k: str, v, t: type):
          or (t in (list, tuple) and isinstance(v, (list, tuple)))
     if not ok: raise TypeError(f"{k}={v!r} is a {type(v).__name__}; it must be a {t.__name__}.")
 
-# %% ../nbs/04a_config.ipynb #0c0eb5f2
+# %% ../nbs/04a_config.ipynb #ce5a50aa
 _WORDS = {'true': True, 'false': False, 'none': None, 'null': None}
 
 def parse_value(s: str):
@@ -286,6 +288,7 @@ def parse_value(s: str):
     try: return ast.literal_eval(s)
     except (ValueError, SyntaxError): return s  # a plain word, e.g. labels=hard
 
+# %% ../nbs/04a_config.ipynb #5ddb925a
 def parse_overrides(items: list) -> dict:
     "`['n_nets=8', 'labels=hard', 'classes=[0,1]']` -> `{'n_nets': 8, 'labels': 'hard', 'classes': [0, 1]}`."
     out = {}

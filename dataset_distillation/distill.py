@@ -24,11 +24,12 @@ from .viz import LivePlot
 __all__ = ['CKPT_FORMAT', 'seed_of', 'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory',
            'DivergenceError', 'check_task', 'Distiller', 'stochastic_inner', 'read_checkpoint']
 
-# %% ../nbs/05_distill.ipynb #59de1d2b
+# %% ../nbs/05_distill.ipynb #1bd467de
 def seed_of(*key) -> int:
     "A 63-bit seed that is a pure function of `key` (e.g. `(seed, 'train', step, net)`)."
     return int.from_bytes(hashlib.sha256(repr(key).encode()).digest()[:8], 'little') >> 1
 
+# %% ../nbs/05_distill.ipynb #10a83148
 def init_labels(classes: list, per_class: int, steps: int, n_classes: int, how: str = 'onehot',
                 smoothing: float = 0.1, seed: int = 0) -> Tensor:
     "Initial labels `(steps, len(classes) * per_class, K)`; `K = 1` for 2-class tasks."
@@ -40,9 +41,10 @@ def init_labels(classes: list, per_class: int, steps: int, n_classes: int, how: 
     if n_classes == 2: y = y[:, 1:]  # one logit: the target is P(class 1)
     return y.unsqueeze(0).repeat(steps, 1, 1)
 
+# %% ../nbs/05_distill.ipynb #77f16006
 def inv_softplus(v: float) -> float: return v + math.log(-math.expm1(-v))  # stable for large v
 
-# %% ../nbs/05_distill.ipynb #1c8f5773
+# %% ../nbs/05_distill.ipynb #845ffdc4
 def _act_bytes_per_sample(model: nn.Module, in_shape: tuple) -> int:
     "Bytes of all module outputs for one sample (a proxy for the activations autograd saves)."
     total, hooks = [0], []
@@ -62,12 +64,14 @@ def estimate_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_dis
     per_net = inner + cfg.batch_size * act + (cfg.T + 4) * params
     return (cfg.n_nets if cfg.init == 'random' else 1) * per_net / 2**20  # fixed init trains one network
 
+# %% ../nbs/05_distill.ipynb #0fa7560f
 def available_memory(device='cpu') -> float | None:
     "Free memory in MiB on `device` (MemAvailable on Linux; None if unknown)."
     if torch.device(device).type == 'cuda': return torch.cuda.mem_get_info(torch.device(device))[0] / 2**20
     try: return int(next(l for l in open('/proc/meminfo') if l.startswith('MemAvailable')).split()[1]) / 1024
     except (OSError, StopIteration): return None
 
+# %% ../nbs/05_distill.ipynb #149d61d2
 def check_memory(cfg: DistillConfig, model: nn.Module, in_shape: tuple, n_distilled_per_step: int, limit: float | None = None):
     "Raise `MemoryError` with the estimate and a suggestion if one outer step will not fit."
     need, have = estimate_memory(cfg, model, in_shape, n_distilled_per_step), limit or available_memory(cfg.device)

@@ -49,7 +49,7 @@ class DistilledSet:
                 f"sample shape {tuple(self.data.shape[2:])}, K={self.labels.shape[-1]}, T={len(self.lrs)} "
                 f"(epochs={self.epochs}); dataset={m.get('dataset')!r}, model={m.get('model')!r}, init={m.get('init')!r})")
 
-# %% ../nbs/04_distilled.ipynb #835db48c
+# %% ../nbs/04_distilled.ipynb #d9439c02
 def apply(distilled: DistilledSet, model: nn.Module,
           params: dict,  # initial weights: one network, or `(n, ...)` stacks when `batched=True`
           batched: bool = False) -> dict:
@@ -60,11 +60,12 @@ def apply(distilled: DistilledSet, model: nn.Module,
                  distilled.meta.get('label_transform', 'none'))
     return out if batched else {k: v[0] for k, v in out.items()}
 
+# %% ../nbs/04_distilled.ipynb #f75afc35
 def evaluate(distilled: DistilledSet, model: nn.Module, params0: dict, x: Tensor, y: Tensor) -> Tensor:
     "Accuracy on `(x, y)` of each network in `params0` (`(n, ...)` stacks) after replaying `distilled`."
     return accuracy(model, apply(distilled, model, params0, batched=True), x, y)
 
-# %% ../nbs/04_distilled.ipynb #2cb489e3
+# %% ../nbs/04_distilled.ipynb #a3a2bb1e
 def _digest(tensors: dict, meta: str) -> str:
     "sha256 of the metadata JSON and of each tensor's name, shape and bytes."
     h = hashlib.sha256(meta.encode())
@@ -79,6 +80,7 @@ def save_distilled(distilled: DistilledSet, path) -> Path:
     header = {'format': FORMAT, 'format_version': str(FORMAT_VERSION), 'meta': meta, 'sha256': _digest(tensors, meta)}
     return atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=header))
 
+# %% ../nbs/04_distilled.ipynb #c2a13a2a
 def load_distilled(path, device='cpu') -> DistilledSet:
     "Read a distilled-set file written by `save_distilled`."
     path = Path(path)

@@ -43,11 +43,12 @@ def init_distributed(backend: str | None = None,  # 'gloo' or 'nccl'; default: n
         dist.init_process_group(backend, init_method='env://', rank=rank, world_size=world)
     return rank, world, dev
 
-# %% ../nbs/10_distributed.ipynb #1bd02bce
+# %% ../nbs/10_distributed.ipynb #0017c81e
 def net_share(n_nets: int, rank: int, world: int) -> list:
     "Indices of the networks rank `rank` trains: `j` with `j % world == rank`."
     return list(range(rank, n_nets, world))
 
+# %% ../nbs/10_distributed.ipynb #812f7ac7
 def row_share(n: int, rank: int, world: int) -> slice:
     "Rank `rank`'s contiguous block of `n` rows; the first `n % world` ranks get one row more."
     q, extra = divmod(n, world)
@@ -117,7 +118,7 @@ def grads(self: DistributedDistiller) -> tuple:
         loss, grads = meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), p0, xb, yb, c.label_transform, c.memory)
     return self._mean_over_ranks(loss, grads, n, total)
 
-# %% ../nbs/10_distributed.ipynb #78b4b02a
+# %% ../nbs/10_distributed.ipynb #311f5f4b
 @patch
 def evaluate(self: DistributedDistiller, n: int | None = None, best: bool = False) -> Tensor:
     "Test accuracy of each evaluation network (of the current set, or the one kept by `select_on`), the networks shared by the ranks."
@@ -131,11 +132,13 @@ def evaluate(self: DistributedDistiller, n: int | None = None, best: bool = Fals
     dist.all_reduce(accs, op=dist.ReduceOp.SUM)
     return accs
 
+# %% ../nbs/10_distributed.ipynb #e362df04
 @patch
 def save_checkpoint(self: DistributedDistiller):
     "Rank 0 writes the checkpoint (all ranks hold the same state)."
     if self.rank == 0: Distiller.save_checkpoint(self)
 
+# %% ../nbs/10_distributed.ipynb #ed1bcbd5
 @patch
 def fit(self: DistributedDistiller, until: int | None = None, progress: bool = True, live: bool | None = None):
     "`Distiller.fit` on every rank, with the progress bar and live plot on rank 0 only."

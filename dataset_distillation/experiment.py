@@ -19,7 +19,7 @@ from .io import RunLock, atomic_write
 # %% auto #0
 __all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators', 'run_experiment']
 
-# %% ../nbs/06_experiment.ipynb #3fcb3518
+# %% ../nbs/06_experiment.ipynb #34769bfa
 def _stats(accs: torch.Tensor) -> dict: return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
 
 def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> dict:
@@ -33,6 +33,7 @@ def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> 
             'seconds': round(seconds, 1), 'train_seconds': round(d.seconds, 1),
             'config': json.loads(json.dumps(asdict(c))), 'version': dataset_distillation.__version__, **extra}
 
+# %% ../nbs/06_experiment.ipynb #9f8cd951
 def run_task(task: Task, cfg: DistillConfig, out_dir, final_nets: int = 200, progress: bool = True, **extra) -> tuple:
     "Distil `task` with `cfg` into `out_dir` (resuming its checkpoint), write the results; returns `(record, distiller)`."
     out = Path(out_dir)
@@ -76,7 +77,7 @@ def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
         rec['baselines_config'] = {'fixed_lr': lr, 'n_nets': n_nets if c.init == 'random' else 1}
     return rec
 
-# %% ../nbs/06_experiment.ipynb #5c11f51f
+# %% ../nbs/06_experiment.ipynb #98c04dda
 DENOMINATORS = {'original_accuracy': 'same network as distilled, frozen GloVe (the distilled set\'s embedding space)',
                 'original_accuracy_trained_embedding': "same network, embedding initialised from GloVe and trained with it (the paper's kind)"}
 
@@ -87,6 +88,7 @@ def trained_embedding(ds, cfg: DistillConfig, text: TextOptions, progress: bool 
     return trained_embedding_accuracy(ds, cfg.model, text.maxlen, text.max_vocab, load_glove(text.glove_dim, path=text.glove_path),
                                       seed=cfg.seed, device=cfg.device, progress=progress, tokenizer=text.tokenizer)
 
+# %% ../nbs/06_experiment.ipynb #75ea4e73
 def denominators(rec: dict, emb_acc: float) -> dict:
     "The fields that set denominator (b) beside (a) in a text record: accuracy, ratio and what each denominator is."
     from dataset_distillation.evaluate import ratio

@@ -72,13 +72,14 @@ def check_bytes(data: bytes, # bytes to check
     if got != want: raise _mismatch(what, algo, got, want, fate)
     return data
 
-# %% ../nbs/00_io.ipynb #7133cff4
+# %% ../nbs/00_io.ipynb #2b01cf63
 def _sig(p: Path) -> Path: return Path(p).with_name(Path(p).name + '.sha256')
 
 def seal(*files: Path):
     "Record the sha256 of `files` beside the first, so that a later change to any of them is detected."
     with atomic_path(_sig(files[0])) as t: t.write_text(' '.join(file_digest(p) for p in files))
 
+# %% ../nbs/00_io.ipynb #dc7f6b27
 def sealed(*files: Path) -> bool:
     "Whether `files` all exist and still have the sha256 that `seal` recorded."
     sig = _sig(files[0])

@@ -32,7 +32,7 @@ PAPER_ROWS = [
     dict(experiment='IMDB TextConvNet random init, 20 sentences', paper='r = 85.2 +- 3.2', match=dict(dataset='polarity', init='random', labels='soft', n_distilled=20), stand_in='polarity for IMDB'),
 ]
 
-# %% ../nbs/11_report.ipynb #6ba36b20
+# %% ../nbs/11_report.ipynb #0da2a913
 def collect(root='results') -> list:
     "Every run record under `root` (`*/results.json`), with its folder name as `run`; unfinished runs as `in_progress`."
     out = []
@@ -44,6 +44,7 @@ def collect(root='results') -> list:
         elif (d/'checkpoint.pt').exists(): out.append(_in_progress(d))
     return out
 
+# %% ../nbs/11_report.ipynb #63ff29de
 def _in_progress(d: Path) -> dict:
     "A record for an unfinished run, from its checkpoint snapshot: where it is and its last test accuracy."
     from dataset_distillation.distill import read_checkpoint
@@ -67,6 +68,7 @@ def fmt_result(r: dict) -> str:
         s += f"; set selected on {sel['select_on']:,} training samples (step {sel['it']:,}): {acc(sel['distill_accuracy'])}"
     return s
 
+# %% ../nbs/11_report.ipynb #4268e96c
 def _deviation(r: dict) -> str:
     "What differs from the paper's recipe that a reader should see (read from the run's config)."
     bs = (r.get('config') or {}).get('batch_size')
@@ -120,7 +122,7 @@ def transfer_table(records: list) -> str:
     if not rows: lines.append('| no finished run with transfer results yet | | | | |')
     return '\n'.join(lines)
 
-# %% ../nbs/11_report.ipynb #7d111c4f
+# %% ../nbs/11_report.ipynb #4d8497de
 def size_sweep(records: list,
                prefix: str = 'mnist_fixed_sldd_size',  # run folders `<prefix><M>`
                A: float = 90.0,  # the ratio that defines d_A, in percent
@@ -139,6 +141,7 @@ def size_sweep(records: list,
             'ratios': [ratio(a, orig) for a in accs] if orig else [],
             'd_A': distillation_size(sizes, accs, orig, A) if orig and rows else None}
 
+# %% ../nbs/11_report.ipynb #1412e74b
 def size_table(sweep: dict) -> str:
     "Markdown table of a `size_sweep`: M, accuracy, r_M, and the d_A it gives."
     lines = ['| distilled samples M | accuracy | r_M | run |', '|---|---|---|---|']
@@ -185,13 +188,15 @@ def seed_table(records: list, recipes: list) -> str:
              '|---|---|---|---|---|---|']
     for name in recipes:
         s, paper = seed_study(records, name), RECIPES[name].paper
-        if not s['runs']: lines.append(f"| {name} | {paper}% | not run yet | | | |"); continue
+        label = f"{name} (beyond the paper)" if RECIPES[name].note.startswith('beyond the paper') else name
+        paper = '—' if paper is None else f'{paper}%'
+        if not s['runs']: lines.append(f"| {label} | {paper} | not run yet | | | |"); continue
         best = max(x['last'] for x in s['runs'])
         each = '; '.join(f"{x['seed']}: {100 * x['last']:.2f}" + (f" / {100 * x['selected']:.2f}" if x['selected'] is not None else '') for x in s['runs'])
-        lines.append(f"| {name} | {paper}% | {pc(best)} (seed {s['best_seed']}, best of {len(s['runs'])}) | {span(s['last'])} | {span(s['selected'])} | {each} |")
+        lines.append(f"| {label} | {paper} | {pc(best)} (seed {s['best_seed']}, best of {len(s['runs'])}) | {span(s['last'])} | {span(s['selected'])} | {each} |")
     return '\n'.join(lines)
 
-# %% ../nbs/11_report.ipynb #8780befc
+# %% ../nbs/11_report.ipynb #95c187af
 def run_history(root, run: str) -> list:
     "The history of `run` under `root`: its `history.json` if finished, else its checkpoint snapshot's."
     d = Path(root)/run
@@ -201,6 +206,7 @@ def run_history(root, run: str) -> list:
         return read_checkpoint(d/'checkpoint.pt')['history']
     raise FileNotFoundError(f"{d} has no history.json or checkpoint.pt: run `python tools/paper_runs.py {run}` first.")
 
+# %% ../nbs/11_report.ipynb #9eb29faa
 def learning_curves(root,
                     panels: dict,  # panel title -> {run folder: legend label}
                     targets: dict | None = None,  # panel title -> the paper's accuracy (0-1), drawn dashed

@@ -12,7 +12,7 @@ from .text import TOKENIZERS as _SPLITTERS
 # %% auto #0
 __all__ = ['TOKENIZERS', 'Task', 'image_task', 'TextOptions', 'check_text', 'text_task', 'make_task']
 
-# %% ../nbs/01a_task.ipynb #bdcfbf85
+# %% ../nbs/01a_task.ipynb #7e015e71
 @dataclass
 class Task:
     "Real data in model space, with what a distilled set needs to know about it."
@@ -30,6 +30,7 @@ class Task:
     def __repr__(self): return (f"Task({self.name!r}: {len(self.x_train):,} train / {len(self.x_test):,} test, "
                                 f"input {self.in_shape}, {self.n_classes} classes)")
 
+# %% ../nbs/01a_task.ipynb #49e2e919
 def image_task(ds) -> Task:
     "Normalise an image or tabular `Dataset` with its training mean/std."
     if ds.kind == 'text': raise ValueError(f"{ds.name} is a text dataset: embed it with the text pipeline instead.")
@@ -62,7 +63,7 @@ def check_text(t: TextOptions) -> TextOptions:
     if t.tokenizer not in TOKENIZERS: raise ValueError(f"tokenizer={t.tokenizer!r}: choose one of {', '.join(TOKENIZERS)}.")
     return t
 
-# %% ../nbs/01a_task.ipynb #7b744940
+# %% ../nbs/01a_task.ipynb #ab5a1ef9
 def text_task(ds, text: TextOptions | None = None, glove=None) -> Task:
     "Embed a text `Dataset` with GloVe as `text` says: a `Task` of `(n, maxlen, dim)` tensors."
     from dataset_distillation.data import load_glove
@@ -71,6 +72,7 @@ def text_task(ds, text: TextOptions | None = None, glove=None) -> Task:
     td = prepare_text(ds, glove or load_glove(t.glove_dim, path=t.glove_path), t.maxlen, t.max_vocab, tokenizer=t.tokenizer)
     return Task(ds.name, td.x_train, td.y_train, td.x_test, td.y_test, list(ds.classes), None, {'encoder': td.encoder, **asdict(t)})
 
+# %% ../nbs/01a_task.ipynb #2ec2751d
 def make_task(ds, text: TextOptions | None = None, glove=None) -> Task:
     "The `Task` for any `Dataset`: normalised images/tabular data, or text embedded as `text` says."
     return text_task(ds, text, glove) if ds.kind == 'text' else image_task(ds)

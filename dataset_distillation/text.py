@@ -141,7 +141,7 @@ def embed(ids: Tensor,  # (n, maxlen) token ids
                          "encode with the vocabulary that built the matrix.")
     return emb[ids]
 
-# %% ../nbs/01_text.ipynb #64d26fef
+# %% ../nbs/01_text.ipynb #64fa0c8e
 def nearest_ids(vectors: Tensor,  # (..., dim) word vectors
                 emb: Tensor,  # (V, dim) candidate vectors
                 chunk_elems: int = 2 ** 24,  # max entries of one distance block
@@ -157,6 +157,7 @@ def nearest_ids(vectors: Tensor,  # (..., dim) word vectors
     return torch.cat([torch.addmm(bb, a[i:i + step], b.T, alpha=-2).argmin(1)  # ||b||^2 - 2ab
                       for i in range(0, len(a), step)]) if len(a) else torch.zeros(0, dtype=torch.long)
 
+# %% ../nbs/01_text.ipynb #3fe13fa0
 def nearest_words(vectors: Tensor,  # (..., dim) word vectors
                   emb: Tensor,  # (V, dim) candidate vectors
                   words: list,  # the V words of `emb`'s rows
@@ -256,7 +257,7 @@ def fit_encoder(data,  # a text `Dataset`, or (x_train, y_train, x_test, y_test)
     "The `TextEncoder` of `data`, fitted on its training texts only."
     return TextEncoder.fit(text_splits(data)[0], glove, maxlen, max_vocab, pick_tokenizer(tokenizer, data), **kwargs)
 
-# %% ../nbs/01_text.ipynb #ac5f91a6
+# %% ../nbs/01_text.ipynb #333b4c7d
 @dataclass
 class TextData:
     "Embedded splits of a text dataset, with the encoder that made them."
@@ -267,6 +268,7 @@ class TextData:
     encoder: TextEncoder
     classes: list | None = None
 
+# %% ../nbs/01_text.ipynb #b126baa8
 def prepare_text(data,  # a text `Dataset`, or (x_train, y_train, x_test, y_test)
                  glove: tuple,  # (words, vectors), e.g. `data.load_glove()`
                  maxlen: int,  # tokens per sentence (paper: 30 for TREC/SST, 400 for IMDB)

@@ -16,7 +16,7 @@ __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'sof
            'inner_train', 'inner_step', 'unroll', 'outer_loss', 'chunks', 'native_convs', 'meta_grad',
            'reference_meta_grad', 'replay', 'accuracy']
 
-# %% ../nbs/03_unroll.ipynb #166363fb
+# %% ../nbs/03_unroll.ipynb #556e5f0c
 LABEL_TRANSFORMS = ('none', 'softmax')
 
 def soft_label_loss(z: Tensor,  # logits (N, K); K = 1 for binary tasks
@@ -30,12 +30,13 @@ def soft_label_loss(z: Tensor,  # logits (N, K); K = 1 for binary tasks
     if transform == 'softmax': y = y.softmax(-1)
     return -(y * z.log_softmax(-1)).sum(-1).mean()
 
+# %% ../nbs/03_unroll.ipynb #5fca9171
 def real_loss(z: Tensor, yb: Tensor) -> Tensor:
     "Outer loss on real data: cross-entropy with integer labels (BCE on one logit)."
     if z.shape[-1] == 1: return F.binary_cross_entropy_with_logits(z[:, 0], yb.to(z.dtype))
     return F.cross_entropy(z, yb)
 
-# %% ../nbs/03_unroll.ipynb #818085f5
+# %% ../nbs/03_unroll.ipynb #f8ed706e
 @contextlib.contextmanager
 def train_mode(model: nn.Module, on: bool):
     "Temporarily set `model.train(on)`."
@@ -44,16 +45,19 @@ def train_mode(model: nn.Module, on: bool):
     try: yield model
     finally: model.train(was)
 
+# %% ../nbs/03_unroll.ipynb #09d17660
 def inner_train(model: nn.Module) -> bool:
     "Whether steps on distilled data run in train mode (dropout on): `model.inner_train`, default True."
     return getattr(model, 'inner_train', True)
 
+# %% ../nbs/03_unroll.ipynb #3273fcfb
 def inner_step(model: nn.Module, params: dict, x: Tensor, y: Tensor, lr: Tensor, transform: str = 'none') -> dict:
     "One GD step on the distilled batch `(x, y)` with step size `lr` (Eq. 3)."
     with train_mode(model, inner_train(model)):
         g = grad(lambda p: soft_label_loss(fwd(model, p, x), y, transform))(params)
     return {k: params[k] - lr * g[k] for k in params}
 
+# %% ../nbs/03_unroll.ipynb #1eaa19f5
 def unroll(model: nn.Module, params: dict,
            xs: Tensor,  # distilled data (S, N, ...)
            ys: Tensor,  # distilled labels (S, N, K)
@@ -77,11 +81,12 @@ def _meta_full(model, x, y, raw, params0, xb, yb, transform):
                              argnums=(0, 1, 2))(x, y, raw)
     return loss, g
 
-# %% ../nbs/03_unroll.ipynb #468597d5
+# %% ../nbs/03_unroll.ipynb #2b345a7d
 REAL_CHUNK = 512  # real-batch rows scored at once by the single-network meta-gradient
 
 def chunks(n: int, size: int): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
+# %% ../nbs/03_unroll.ipynb #91306619
 def _per_net(t: Tensor, n: int) -> Tensor:
     "`t` repeated for `n` stacked networks, net-major (the order of a vmapped output flattened)."
     return t if n == 1 else t.repeat(n, *[1] * (t.dim() - 1))
@@ -218,7 +223,7 @@ def reference_meta_grad(model: nn.Module, x: Tensor, y: Tensor, raw: Tensor, par
             gx, gy, glr = gx + dx / n, gy + dy / n, glr + torch.stack(dls).detach() * torch.sigmoid(raw) / n
     return torch.tensor(total / n, dtype=x.dtype, device=x.device), (gx, gy, glr)
 
-# %% ../nbs/03_unroll.ipynb #793cda7f
+# %% ../nbs/03_unroll.ipynb #37ff5ade
 def replay(model: nn.Module, params0: dict, xs: Tensor, ys: Tensor, lrs: Tensor, transform: str = 'none',
            net_chunk: int = 50) -> dict:
     "Weights of every network in `params0` (each `(n, ...)`) after the learned steps; no graph kept."
@@ -228,6 +233,7 @@ def replay(model: nn.Module, params0: dict, xs: Tensor, ys: Tensor, lrs: Tensor,
         parts = [f({k: v[s] for k, v in params0.items()}) for s in chunks(n, net_chunk)]
     return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
+# %% ../nbs/03_unroll.ipynb #bf690155
 def accuracy(model: nn.Module, params: dict, x: Tensor, y: Tensor,
              net_chunk: int = 10, batch: int = 2000) -> Tensor:
     "Accuracy on `(x, y)` of each network in `params` (each `(n, ...)`): a `(n,)` tensor."

@@ -22,6 +22,7 @@ from dataset_distillation.experiment import run_experiment
 from dataset_distillation.task import make_task
 
 ROOT = Path(__file__).resolve().parents[1]
+BOOKKEEPING = ('eval_every', 'eval_nets', 'ckpt_every', 'device')  # --set of these alone leaves the run the recipe's own
 OUTPUTS = ('results.json', 'distilled.safetensors', 'distilled_best.safetensors', 'decoded.md')
 
 def compact_history(h: list, every: int = 20) -> list:
@@ -34,7 +35,8 @@ def run_name(recipe: str, seed: int | None, tag: str | None = None) -> str:
 
 def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
     "Run (or resume) `recipe` with `seed` (and `overrides`, named `tag`) into runs/<run>, then copy its small outputs into results/<run>."
-    if overrides and not tag: sys.exit("--set changes the recipe: name the variant with --tag TAG, so that it does not overwrite the recipe's own run")
+    changed = sorted(set(overrides) - set(BOOKKEEPING))
+    if changed and not tag: sys.exit(f"--set {', '.join(changed)} changes the recipe: name the variant with --tag TAG, so that it does not overwrite the recipe's own run")
     name = run_name(recipe, seed, tag)
     run_dir, dst = ROOT/'runs'/name, ROOT/'results'/name
     snap = dst/'checkpoint.pt'
@@ -136,7 +138,7 @@ if __name__ == '__main__':
     ap.add_argument('names', nargs='*', metavar='NAME', help='recipes to run (or finished runs, with the options below)')
     ap.add_argument('--seeds', type=int, nargs='*', help='run each recipe once per seed, as NAME_seedN')
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--set', nargs='*', default=[], help='extra parameters key=value (python literals); needs --tag')
+    ap.add_argument('--set', nargs='*', default=[], help='extra parameters key=value (python literals); needs --tag unless only eval_every, eval_nets, ckpt_every or device')
     ap.add_argument('--tag', help='name of the variant that --set makes: the run is NAME_TAG')
     ap.add_argument('--list', action='store_true', help='list the recipes and exit')
     ap.add_argument('--snapshot', action='store_true', help='copy current checkpoints into results/ and exit')

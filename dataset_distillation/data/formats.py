@@ -41,7 +41,7 @@ def read_idx(path: str | Path) -> np.ndarray:
     "Array in the IDX file `path` (gzipped or not)."
     return parse_idx(_read_maybe_gz(Path(path)), Path(path).name)
 
-# %% ../../nbs/00d_data_formats.ipynb #d85927a0
+# %% ../../nbs/00d_data_formats.ipynb #86481669
 IDX_FILES = ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')
 
 def find_idx(folder: Path) -> dict | None:
@@ -50,6 +50,7 @@ def find_idx(folder: Path) -> dict | None:
     found = {s: next((c for c in cs if c.is_file()), None) for s, cs in cands.items()}
     return found if all(found.values()) else None
 
+# %% ../../nbs/00d_data_formats.ipynb #fb51d8dd
 def read_idx_set(files: dict, digests: dict | None) -> tuple:
     "(x_train (n, 1, H, W), y_train, x_test, y_test) from the four IDX `files`, each checked against `digests`."
     out = []

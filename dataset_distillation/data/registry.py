@@ -66,11 +66,12 @@ def cache_root(cache_dir: str | Path | None = None, # explicit folder; wins over
     root.mkdir(parents=True, exist_ok=True)
     return root
 
-# %% ../../nbs/00b_data_registry.ipynb #1515e5ec
+# %% ../../nbs/00b_data_registry.ipynb #5ec3e06d
 def say(msg: str):
     "Print a progress note `msg` with the library's prefix."
     print(f"[dataset_distillation] {msg}", flush=True)
 
+# %% ../../nbs/00b_data_registry.ipynb #86025d51
 def offline() -> bool:
     "Whether `$DATASET_DISTILLATION_OFFLINE` forbids network fetches (set and not '0')."
     return os.environ.get(ENV_OFFLINE, '') not in ('', '0')

@@ -196,7 +196,7 @@ def trained_embedding_accuracy(ds, model: str, maxlen: int, max_vocab: int | Non
     return trained_embedding_run(ds, model, maxlen, max_vocab, glove, seed, FullDataRecipe(**recipe),
                                  tokenizer, cache_dir, device, progress)['accuracy']
 
-# %% ../../nbs/08a_fulldata.ipynb #da70437c
+# %% ../../nbs/08a_fulldata.ipynb #da2295c7
 def ratio(distill_acc,  # an accuracy, or a tensor of them
           original_acc: float) -> float | Tensor:
     "Distillation ratio r_M = 100 x distillation accuracy / full-data accuracy (elementwise)."
@@ -205,11 +205,13 @@ def ratio(distill_acc,  # an accuracy, or a tensor of them
     r = 100.0 * torch.as_tensor(distill_acc, dtype=torch.float64) / o
     return r.item() if r.dim() == 0 else r
 
+# %% ../../nbs/08a_fulldata.ipynb #ecd14667
 def ratio_curve(sizes: list, accs: list, original_acc: float) -> list:
     "`(M, r_M)` pairs sorted by the number of distilled samples M."
     if len(sizes) != len(accs): raise ValueError(f"{len(sizes)} sizes but {len(accs)} accuracies: give one accuracy per size.")
     return sorted((int(m), ratio(float(torch.as_tensor(a, dtype=torch.float64).mean()), original_acc)) for m, a in zip(sizes, accs))
 
+# %% ../../nbs/08a_fulldata.ipynb #bd63a69e
 def distillation_size(sizes: list,  # numbers of distilled samples M
                       accs: list,  # matching distillation accuracies (or per-network tensors: their mean is used)
                       original_acc: float, A: float = 90.0) -> int | None:

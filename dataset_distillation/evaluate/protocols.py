@@ -36,7 +36,7 @@ def eval_inits(model: nn.Module, init: str = 'random',  # 'fixed' (the distiller
     if init == 'fixed': return init_batch(model, [seed_of(seed, 'fixed')], device)
     return init_batch(model, [seed_of(seed, 'eval', j) for j in range(n)], device)
 
-# %% ../../nbs/08_evaluate.ipynb #a6b74e24
+# %% ../../nbs/08_evaluate.ipynb #8feaab05
 @dataclass
 class RetrainRecipe:
     "The `retrain` protocol's ordinary training recipe (after DC, Zhao et al. 2021)."
@@ -50,6 +50,7 @@ class RetrainRecipe:
 
 RETRAIN_TARGETS = ('clamp', 'softmax', 'raw')
 
+# %% ../../nbs/08_evaluate.ipynb #d15f5f8d
 def retrain_targets(y: Tensor,  # labels (M, K); K = 1 for binary tasks
                     transform: str = 'none',  # the set's `label_transform`
                     targets: str = 'clamp',  # one of `RETRAIN_TARGETS`
@@ -63,6 +64,7 @@ def retrain_targets(y: Tensor,  # labels (M, K); K = 1 for binary tasks
     hard = F.one_hot(y.argmax(-1), y.shape[-1]).to(y.dtype)   # a row with no positive entry: its largest one
     return torch.where(s > 0, p / s.clamp_min(1e-30), hard), 'none'
 
+# %% ../../nbs/08_evaluate.ipynb #1ecb1864
 def retrain(model: nn.Module, params0: dict,  # initial weights, `(n, ...)` stacks
             x: Tensor, y: Tensor,  # all distilled samples (M, ...) and their labels (M, K)
             recipe: RetrainRecipe | None = None, transform: str = 'none', net_chunk: int = 50) -> dict:

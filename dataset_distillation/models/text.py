@@ -103,7 +103,7 @@ def _flat(self: Recurrent) -> list:
     return [getattr(self, f'{n}_l{l}{s}') for l in range(self.layers) for s in self.sfx
             for n in ('weight_ih', 'weight_hh', 'bias_ih', 'bias_hh')]
 
-# %% ../../nbs/02a_text_models.ipynb #2d27e88e
+# %% ../../nbs/02a_text_models.ipynb #cf749637
 class TextRNN(nn.Module):
     "Recurrent sentence classifier: last forward + backward states of the top layer -> dropout -> linear."
     inner_train = False  # dropout only when training on real data, not in the steps on distilled data (REFERENCE §2)
@@ -121,10 +121,12 @@ class TextRNN(nn.Module):
         feat = torch.cat(list(h[-len(self.rnn.sfx):]), 1)  # top layer's directions: (N, n_dir*H)
         return self.fc(F.dropout(feat, self.dropout, self.training))
 
+# %% ../../nbs/02a_text_models.ipynb #3b4dcde0
 class BiRNN(TextRNN):
     "The paper's Bi-RNN: `TextRNN` with a tanh cell."
     def __init__(self, emb_dim: int, n_classes: int, **kwargs): super().__init__(emb_dim, n_classes, cell='rnn', **kwargs)
 
+# %% ../../nbs/02a_text_models.ipynb #68b266c4
 class BiLSTM(TextRNN):
     "The paper's Bi-LSTM: `TextRNN` with an LSTM cell."
     def __init__(self, emb_dim: int, n_classes: int, **kwargs): super().__init__(emb_dim, n_classes, cell='lstm', **kwargs)

@@ -23,7 +23,7 @@ def step_subset(dset: DistilledSet, step: int) -> DistilledSet:
     s = step % S
     return DistilledSet(dset.data[s:s + 1], dset.labels[s:s + 1], dset.lrs[s::S], dict(dset.meta))
 
-# %% ../../nbs/07b_explorer.ipynb #92cfeb30
+# %% ../../nbs/07b_explorer.ipynb #b8382b56
 def plot_label_bars(dset: DistilledSet, step: int = 0,
                     max_samples: int = 20,  # draw at most this many samples of the step
                     ncols: int = 5) -> Figure:  # panels per row
@@ -44,6 +44,7 @@ def plot_label_bars(dset: DistilledSet, step: int = 0,
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/07b_explorer.ipynb #a1f08c35
 def plot_step_sizes(dset: DistilledSet, step: int | None = None) -> Figure:  # mark the uses of this step
     "The learned step sizes in training order, `t = 0..T-1`; the ones that train on `step` are marked."
     lrs, S = dset.lrs.detach().float().cpu(), dset.steps
@@ -96,7 +97,7 @@ def has_widget_frontend() -> bool:
     except ImportError: return False
     return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
 
-# %% ../../nbs/07b_explorer.ipynb #a1392063
+# %% ../../nbs/07b_explorer.ipynb #114fb36a
 def summary(dset: DistilledSet) -> str:
     "Markdown summary of a distilled set: what it was distilled from and for, its size and step sizes."
     m, lrs, names = dset.meta, dset.lrs.detach().float(), class_names(dset)
@@ -112,6 +113,7 @@ def summary(dset: DistilledSet) -> str:
         lines.append('Samples per top class: ' + ', '.join(f'{c}: {n}' for c, n in zip(names, top.tolist())) + '.')
     return '\n\n'.join(lines)
 
+# %% ../../nbs/07b_explorer.ipynb #c234d0bd
 @dataclass
 class StaticView:
     "What `explore` shows without a widget frontend: markdown text and the first step's figures."
@@ -122,7 +124,7 @@ class StaticView:
         from IPython.display import Markdown, display
         display(Markdown(self.text), *self.figures)
 
-# %% ../../nbs/07b_explorer.ipynb #59e274e4
+# %% ../../nbs/07b_explorer.ipynb #d6206f79
 def _png(fig: Figure, dpi: int = 80) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight'); return buf.getvalue()
 
@@ -140,6 +142,7 @@ def explorer_widget(dset: DistilledSet, encoder=None, max_samples: int = 20):
     slider.observe(show, names='value'); show()
     return W.VBox([W.HTML(html.escape(summary(dset)).replace('\n\n', '<br>').replace('**', '')), slider, body])
 
+# %% ../../nbs/07b_explorer.ipynb #b9ff33dc
 def explore(dset: DistilledSet, encoder=None,  # `.decode(x) -> list[str]` for text sets
             widgets: bool | None = None,  # None: widgets when a Jupyter frontend is there (see `has_widget_frontend`)
             max_samples: int = 20):  # samples drawn per step in the label charts

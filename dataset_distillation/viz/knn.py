@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 # %% auto #0
 __all__ = ['COLORS', 'soft_knn_scores', 'soft_knn_predict', 'region_grid', 'plot_regions']
 
-# %% ../../nbs/07a_knn_plots.ipynb #0bd3e6e4
+# %% ../../nbs/07a_knn_plots.ipynb #4aa77ddd
 def _soft(labels, n: int, n_classes: int | None = None) -> np.ndarray:
     "Labels as an `(n, K)` float array: class indices become one-hot rows, label vectors pass through."
     y = np.asarray(labels)
@@ -40,6 +40,7 @@ def soft_knn_scores(x,  # (m, d) query points
     w = np.maximum(np.take_along_axis(d, idx, 1), 1e-12) ** -power  # a query on a prototype takes its label
     return np.einsum('mk,mkc->mc', w / w.sum(1, keepdims=True), y[idx])
 
+# %% ../../nbs/07a_knn_plots.ipynb #b9833c54
 def soft_knn_predict(x, protos, labels, k: int | None = None, power: float = 1.0, n_classes: int | None = None) -> np.ndarray:
     "Predicted class `(m,)` of each point of `x`: the argmax of `soft_knn_scores`."
     return soft_knn_scores(x, protos, labels, k, power, n_classes).argmax(1)
