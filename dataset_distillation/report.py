@@ -166,8 +166,10 @@ def seed_study(records: list, recipe: str) -> dict:
     "One finished run per seed of `recipe`'s training config, with the final and selected sets summarised over seeds."
     from dataset_distillation.config import DistillConfig, resolve
     from dataclasses import asdict
-    want = {k: v for k, v in json.loads(json.dumps(asdict(DistillConfig(**resolve({'recipe': recipe}).cfg)))).items() if k not in _EVAL_ONLY}
-    same = [r for r in records if not r.get('in_progress') and r.get('config') and all(r['config'].get(k, v) == v for k, v in want.items())]
+    plain = lambda c: json.loads(json.dumps(asdict(c)))
+    want = {k: v for k, v in plain(DistillConfig(**resolve({'recipe': recipe}).cfg)).items() if k not in _EVAL_ONLY}
+    dflt = plain(DistillConfig())  # a field a record predates had its default value in that run
+    same = [r for r in records if not r.get('in_progress') and r.get('config') and all(r['config'].get(k, dflt[k]) == v for k, v in want.items())]
     own = lambda r: r['run'] in (recipe, f"{recipe}_seed{r['config']['seed']}")
     one = {}  # one run per seed: the recipe's own run first, then a run that is not a labelled variant
     for r in sorted(same, key=lambda r: (not own(r), 'variant' in r, r['run'])): one.setdefault(r['config']['seed'], r)
