@@ -37,8 +37,10 @@ class TextConvNet(nn.Module):
         self.fc = nn.Linear(n_filters * len(kernels), _n_out(n_classes))
 
     def forward(self, x: Tensor) -> Tensor:  # (N, maxlen, emb_dim) -> (N, K)
-        x = _as_seq(x, self.emb_dim).unsqueeze(1)  # (N, 1, L, E)
-        feat = torch.cat([F.relu(c(x)).squeeze(3).amax(2) for c in self.convs], 1)  # (N, n_filters * len(kernels))
+        x = _as_seq(x, self.emb_dim).transpose(1, 2)  # (N, E, L)
+        # a one-channel (k x E) conv2d is a conv1d over the E embedding channels: the same sums, and on a
+        # CPU its double backward runs ~1.7x faster; the weights keep nn.Conv2d's (F, 1, k, E) layout
+        feat = torch.cat([F.relu(F.conv1d(x, c.weight.squeeze(1).transpose(1, 2), c.bias)).amax(2) for c in self.convs], 1)
         return self.fc(F.dropout(feat, self.dropout, self.training))
 
 # %% ../../nbs/02a_text_models.ipynb #19767f73
