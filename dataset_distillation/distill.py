@@ -239,8 +239,9 @@ def distilled(self: Distiller, best: bool = False) -> DistilledSet:
 # %% ../nbs/05_distill.ipynb #c21a9c1a
 @patch
 def _replayed(self: Distiller, n: int | None = None, best: bool = False) -> dict:
-    "The evaluation networks trained by replaying the current (or best) set."
-    return replay(self.model, self.eval_inits(n or self.cfg.eval_nets), *self._learned(best), self.cfg.label_transform)
+    "The evaluation networks trained by replaying the current (or best) set (dropout masks, if any, from a fixed seed)."
+    return replay(self.model, self.eval_inits(n or self.cfg.eval_nets), *self._learned(best), self.cfg.label_transform,
+                  seed=seed_of(self.cfg.seed, 'masks'))
 
 # %% ../nbs/05_distill.ipynb #38a4241b
 @patch
@@ -280,11 +281,12 @@ def _task_id(t: Task) -> dict: return {'name': t.name, 'in_shape': list(t.in_sha
 # %% ../nbs/05_distill.ipynb #bbc65142
 @patch
 def _state(self: Distiller) -> dict:
-    "Everything a resumed run needs: the learnable tensors, optimiser, schedule, counters, history, kept and averaged sets."
+    "Everything a resumed run needs: the learnable tensors, optimiser, schedule, counters, history, kept and averaged sets, the CPU random state."
     return {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(),
             'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'it': self.it,
             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task),
-            'best': self.best, 'avg': {k: v.cpu() for k, v in self.avg.items()} if self.avg is not None else None}
+            'best': self.best, 'avg': {k: v.cpu() for k, v in self.avg.items()} if self.avg is not None else None,
+            'rng': torch.get_rng_state()}  # the global stream that dropout in the inner steps draws from
 
 # %% ../nbs/05_distill.ipynb #5cdeb9f1
 @patch
@@ -294,6 +296,7 @@ def _restore(self: Distiller, s: dict):
     self.opt.load_state_dict(copy.deepcopy(s['opt'])); self.sched.load_state_dict(copy.deepcopy(s['sched']))  # copies: `s` may be another live run's state
     self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
     if self.best: self.best = {k: v.cpu() if torch.is_tensor(v) else v for k, v in self.best.items()}  # kept on the CPU, as `_evaluate_into` keeps it
+    if s.get('rng') is not None: torch.set_rng_state(s['rng'])  # inner-step dropout continues the interrupted stream
     if self.avg is not None: self.avg = {k: v.to(self.dev) for k, v in s['avg'].items()} if s.get('avg') else self._raw_set()
 
 # %% ../nbs/05_distill.ipynb #7bfb4ab9

@@ -14,7 +14,7 @@ from .models.kernels import any_wrapped
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss', 'train_mode',
            'inner_train', 'inner_step', 'unroll', 'outer_loss', 'chunks', 'native_convs', 'meta_grad',
-           'reference_meta_grad', 'replay', 'accuracy']
+           'reference_meta_grad', 'seeded', 'replay', 'accuracy']
 
 # %% ../nbs/03_unroll.ipynb #556e5f0c
 LABEL_TRANSFORMS = ('none', 'softmax')
@@ -223,13 +223,26 @@ def reference_meta_grad(model: nn.Module, x: Tensor, y: Tensor, raw: Tensor, par
             gx, gy, glr = gx + dx / n, gy + dy / n, glr + torch.stack(dls).detach() * torch.sigmoid(raw) / n
     return torch.tensor(total / n, dtype=x.dtype, device=x.device), (gx, gy, glr)
 
+# %% ../nbs/03_unroll.ipynb #88c1ad46
+@contextlib.contextmanager
+def seeded(seed: int | None, device='cpu'):
+    "Inside the block random numbers (dropout masks) come from `seed`; the global generators are left as they were. `None`: no change."
+    if seed is None: yield; return
+    dev = torch.device(device)
+    with torch.random.fork_rng(devices=[dev.index or 0] if dev.type == 'cuda' else []):
+        torch.random.default_generator.manual_seed(seed)
+        if dev.type == 'cuda': torch.cuda.manual_seed(seed)
+        yield
+
 # %% ../nbs/03_unroll.ipynb #37ff5ade
 def replay(model: nn.Module, params0: dict, xs: Tensor, ys: Tensor, lrs: Tensor, transform: str = 'none',
-           net_chunk: int = 50) -> dict:
+           net_chunk: int = 50,
+           seed: int | None = None,  # dropout masks of stochastic inner steps drawn from this seed; None: from the global generator
+          ) -> dict:
     "Weights of every network in `params0` (each `(n, ...)`) after the learned steps; no graph kept."
     n = next(iter(params0.values())).shape[0]
     f = vmap(lambda p: unroll(model, p, xs, ys, lrs, transform), randomness='different')
-    with torch.no_grad():
+    with torch.no_grad(), seeded(seed, xs.device):
         parts = [f({k: v[s] for k, v in params0.items()}) for s in chunks(n, net_chunk)]
     return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 

@@ -12,7 +12,7 @@ from torch.func import grad, vmap
 from ..models import make_model, init_batch, fwd
 from ..unroll import soft_label_loss, train_mode, inner_train, replay, accuracy, chunks
 from ..distilled import DistilledSet
-from ..distill import seed_of
+from ..distill import seed_of, stochastic_inner
 from ..task import Task
 
 # %% auto #0
@@ -96,7 +96,7 @@ def evaluate_protocol(distilled: DistilledSet, task: Task,
                       protocol: str = 'replay',  # 'replay' (learned steps and step sizes) or 'retrain' (ordinary training)
                       params0: dict | None = None,  # initial weights `(n, ...)`; default from `init`, `n`, `seed`
                       init: str | None = None,  # default: the set's own for replay on its own model, else 'random'
-                      n: int = 200,  # fresh networks for random init
+                      n: int = 200,  # fresh networks for random init (replays of the fixed one if its inner steps use dropout)
                       seed: int | None = None,  # default: the set's seed
                       recipe: RetrainRecipe | None = None,  # the retrain recipe (default `RetrainRecipe()`)
                       device: str = 'cpu') -> Tensor:
@@ -110,9 +110,12 @@ def evaluate_protocol(distilled: DistilledSet, task: Task,
         own = protocol == 'replay' and (model is None or model == m.get('model'))
         init = init or (m.get('init', 'random') if own else 'random')
         params0 = eval_inits(net, init, n, m.get('seed', 0) if seed is None else seed, device)
+        if init == 'fixed' and protocol == 'replay' and stochastic_inner(net):  # dropout in the steps: n replays of the one network
+            params0 = {k: v.expand(n, *v.shape[1:]) for k, v in params0.items()}
     params0 = {k: v.to(device) for k, v in params0.items()}
     xs, ys, tf = distilled.data.to(device), distilled.labels.to(device), m.get('label_transform', 'none')
-    if protocol == 'replay': trained = replay(net, params0, xs, ys, distilled.lrs.to(device), tf)
+    masks = seed_of(m.get('seed', 0) if seed is None else seed, 'masks')  # the distiller's own evaluation masks
+    if protocol == 'replay': trained = replay(net, params0, xs, ys, distilled.lrs.to(device), tf, seed=masks)
     else: trained = retrain(net, params0, xs.flatten(0, 1), ys.flatten(0, 1), recipe, tf)
     return accuracy(net, trained, task.x_test.to(device), task.y_test.to(device))
 
