@@ -125,12 +125,20 @@ def add_baselines(name: str, n_nets: int = 20):
     _save(name, dst, rec)
 
 def refresh_original(name: str):
-    "Recompute the full-data accuracy of a finished run with the current recipe (cached) and update its ratio."
+    "Recompute both full-data accuracies of a finished run with the current recipe (cached) and update its ratios."
+    from dataset_distillation.config import DistillConfig
+    from dataset_distillation.data import load
     from dataset_distillation.evaluate import original_accuracy, ratio
+    from dataset_distillation.experiment import denominators, trained_embedding
     dst, rec, task, _ = _finished(name); c = rec['config']
     orig = original_accuracy(task, c['model'], seed=c['seed'], progress=False)
     print(name, 'original accuracy', rec.get('original_accuracy'), '->', orig, flush=True)
     rec.update(original_accuracy=orig, ratio=ratio(rec['distill_accuracy']['mean'], orig))
+    if 'original_accuracy_trained_embedding' in rec:  # text: denominator (b) too
+        r = resolve({'recipe': rec.get('recipe') or name, 'seed': c['seed']})
+        emb = trained_embedding(load(r.dataset), DistillConfig(**c), r.text, progress=False)
+        print(name, 'trained-embedding accuracy', rec['original_accuracy_trained_embedding'], '->', emb, flush=True)
+        rec.update(denominators(rec, emb))
     _save(name, dst, rec)
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ __all__ = []
 from .protocols import PROTOCOLS, INITS, RETRAIN_TARGETS, net_for, eval_inits
 from .protocols import RetrainRecipe, retrain_targets, retrain, evaluate_protocol, summary
 from .protocols import random_init_stats, transfer
-from .fulldata import FullDataRecipe, val_split, original_accuracy, EmbeddingNet
+from .fulldata import SLOW_TO_TRAIN, FullDataRecipe, full_data_recipe, val_split, original_accuracy, EmbeddingNet
 from .fulldata import trained_embedding_run, trained_embedding_accuracy, ratio, ratio_curve
 from .fulldata import distillation_size
 from .baselines import BASELINE_LR, BASELINES, random_real, kmeans_real, average_real
@@ -17,7 +17,8 @@ from .baselines import optimised_real, knn_accuracy, run_baselines
 
 # %% ../../nbs/08c_evaluation.ipynb #07de8b95
 __all__ = ['PROTOCOLS', 'INITS', 'RETRAIN_TARGETS', 'net_for', 'eval_inits', 'RetrainRecipe', 'retrain_targets',
-           'retrain', 'evaluate_protocol', 'summary', 'random_init_stats', 'transfer', 'FullDataRecipe', 'val_split',
+           'retrain', 'evaluate_protocol', 'summary', 'random_init_stats', 'transfer', 'SLOW_TO_TRAIN', 'FullDataRecipe',
+           'full_data_recipe', 'val_split',
            'original_accuracy', 'EmbeddingNet', 'trained_embedding_run', 'trained_embedding_accuracy', 'ratio',
            'ratio_curve', 'distillation_size', 'BASELINE_LR', 'BASELINES', 'random_real', 'kmeans_real', 'average_real',
            'optimised_real', 'knn_accuracy', 'run_baselines']

@@ -21,8 +21,8 @@ from ..unroll import accuracy, real_loss, train_mode
 from .protocols import eval_inits
 
 # %% auto #0
-__all__ = ['FullDataRecipe', 'val_split', 'original_accuracy', 'EmbeddingNet', 'trained_embedding_run',
-           'trained_embedding_accuracy', 'ratio', 'ratio_curve', 'distillation_size']
+__all__ = ['SLOW_TO_TRAIN', 'FullDataRecipe', 'full_data_recipe', 'val_split', 'original_accuracy', 'EmbeddingNet',
+           'trained_embedding_run', 'trained_embedding_accuracy', 'ratio', 'ratio_curve', 'distillation_size']
 
 # %% ../../nbs/08a_fulldata.ipynb #6349a9d4
 @dataclass
@@ -39,6 +39,13 @@ class FullDataRecipe:
             if (v := getattr(self, k)) < 1: raise ValueError(f"{k}={v!r}: must be at least 1.")
         if not 0 < self.val_frac < 1: raise ValueError(f"val_frac={self.val_frac!r}: hold out a fraction in (0, 1) of the training set.")
         if not self.lr > 0: raise ValueError(f"lr={self.lr!r}: the step size must be positive.")
+
+# %% ../../nbs/08a_fulldata.ipynb #eb5a31ee
+SLOW_TO_TRAIN = {'convlstm': dict(max_epochs=200, patience=20)}  # architectures whose validation curve plateaus early
+
+def full_data_recipe(model: str, **overrides) -> FullDataRecipe:
+    "The full-data recipe for architecture `model`: the defaults, `SLOW_TO_TRAIN`'s longer schedule where listed, then `overrides`."
+    return FullDataRecipe(**{**SLOW_TO_TRAIN.get(model, {}), **overrides})
 
 # %% ../../nbs/08a_fulldata.ipynb #51446d7f
 def val_split(n: int,  # training set size
@@ -108,14 +115,16 @@ def _fingerprint(task: Task) -> str:
     return h.hexdigest()[:16]
 
 def original_accuracy(task: Task, model_name: str = 'lenet', seed: int = 0,
-                      epochs: int = 50,  # at most this many epochs
-                      patience: int = 5,  # stop after this many epochs without a better validation accuracy
+                      epochs: int | None = None,  # at most this many epochs (default: `full_data_recipe(model_name)`'s)
+                      patience: int | None = None,  # stop after this many epochs without a better validation accuracy (same default)
                       val_frac: float = 0.1,  # seeded share of the training set held out to choose the epoch
                       lr: float = 1e-3, batch_size: int = 128,  # the Adam recipe
                       cache_dir=None,  # default: the data cache folder
                       device: str = 'cpu', progress: bool = True) -> float:
     "Test accuracy of `model_name` trained on `task`'s training data (early-stopped on a held-out part), cached."
-    r = FullDataRecipe(max_epochs=epochs, patience=patience, val_frac=val_frac, lr=lr, batch_size=batch_size)
+    r = full_data_recipe(model_name, val_frac=val_frac, lr=lr, batch_size=batch_size,
+                         **{k: v for k, v in (('max_epochs', epochs), ('patience', patience)) if v is not None})
+    epochs, patience = r.max_epochs, r.patience
     recipe = {'optimizer': 'adam', 'lr': lr, 'max_epochs': epochs, 'patience': patience, 'val_frac': val_frac,
               'batch_size': batch_size, 'init': 'xavier_normal (fixed, seed)', 'selection': 'best validation epoch'}
     fp = _fingerprint(task)
@@ -157,11 +166,11 @@ def trained_embedding_run(ds,  # a text `Dataset` of raw strings (its `meta['pre
                           model: str,  # a text network of `models.MODELS`
                           maxlen: int, max_vocab: int | None,  # as for the distiller's task; None keeps every training word
                           glove: tuple,  # (words, vectors), e.g. `data.load_glove()`
-                          seed: int = 0, recipe: FullDataRecipe | None = None,
+                          seed: int = 0, recipe: FullDataRecipe | None = None,  # default: `full_data_recipe(model)`
                           tokenizer: str = 'auto', cache_dir=None,  # default: the data cache folder
                           device: str = 'cpu', progress: bool = True) -> dict:
     "The cached record of `model` trained with a GloVe-initialised, trainable embedding on `ds`'s training set."
-    r = recipe or FullDataRecipe()
+    r = recipe or full_data_recipe(model)
     xtr, ytr, xte, yte = text_splits(ds)
     enc = fit_encoder(ds, glove, maxlen, max_vocab, tokenizer)
     ids_tr, ids_te = enc.ids(xtr), enc.ids(xte)
@@ -191,9 +200,9 @@ def trained_embedding_run(ds,  # a text `Dataset` of raw strings (its `meta['pre
 def trained_embedding_accuracy(ds, model: str, maxlen: int, max_vocab: int | None, glove: tuple,
                                seed: int = 0, device: str = 'cpu', progress: bool = True,
                                cache_dir=None, tokenizer: str = 'auto',
-                               **recipe) -> float:  # fields of `FullDataRecipe`
+                               **recipe) -> float:  # fields of `FullDataRecipe`, over `full_data_recipe(model)`
     "Test accuracy of `model` trained on `ds` with a trainable GloVe-initialised embedding: full-data denominator (b)."
-    return trained_embedding_run(ds, model, maxlen, max_vocab, glove, seed, FullDataRecipe(**recipe),
+    return trained_embedding_run(ds, model, maxlen, max_vocab, glove, seed, full_data_recipe(model, **recipe),
                                  tokenizer, cache_dir, device, progress)['accuracy']
 
 # %% ../../nbs/08a_fulldata.ipynb #da2295c7
