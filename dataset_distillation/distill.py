@@ -22,7 +22,7 @@ from .viz import LivePlot
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'seed_of', 'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory',
-           'DivergenceError', 'check_task', 'Distiller', 'stochastic_inner', 'read_checkpoint']
+           'DivergenceError', 'check_task', 'Distiller', 'stochastic_inner', 'fixed_replays', 'read_checkpoint']
 
 # %% ../nbs/05_distill.ipynb #1bd467de
 def seed_of(*key) -> int:
@@ -149,12 +149,16 @@ def stochastic_inner(model: nn.Module) -> bool:
     drop = lambda m: isinstance(m, nn.Dropout) and m.p > 0 or isinstance(getattr(m, 'dropout', None), float) and m.dropout > 0
     return inner_train(model) and any(drop(m) for m in model.modules())
 
+# %% ../nbs/05_distill.ipynb #f2c88472
+def fixed_replays(model: nn.Module, theta0: dict, n: int) -> dict:
+    "The fixed network to evaluate on: `theta0`, or `n` copies when the inner steps are stochastic (TextConvNet's dropout), each replayed with its own masks."
+    return {k: v.expand(n, *v.shape[1:]) for k, v in theta0.items()} if stochastic_inner(model) else theta0
+
 # %% ../nbs/05_distill.ipynb #d74b1199
 @patch
 def eval_inits(self: Distiller, n: int) -> dict:
     "Networks to evaluate on: the fixed one (`n` copies if the inner steps use dropout), or `n` fresh draws never used for training."
-    if self.cfg.init == 'fixed':  # stochastic inner steps (TextConvNet's dropout): n replays, each with its own masks
-        return {k: v.expand(n, *v.shape[1:]) for k, v in self.theta0.items()} if stochastic_inner(self.model) else self.theta0
+    if self.cfg.init == 'fixed': return fixed_replays(self.model, self.theta0, n)
     return init_batch(self.model, [seed_of(self.cfg.seed, 'eval', j) for j in range(n)], self.dev)
 
 # %% ../nbs/05_distill.ipynb #24e9db30

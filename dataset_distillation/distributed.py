@@ -14,7 +14,7 @@ from .distill import Distiller, seed_of
 from .config import DistillConfig
 from .task import Task
 from .models import init_batch
-from .unroll import meta_grad, replay, accuracy
+from .unroll import meta_grad, replay, accuracy, seeded
 from .distilled import save_distilled
 from .io import atomic_write
 
@@ -96,15 +96,6 @@ def _mean_over_ranks(self: DistributedDistiller, loss: Tensor, grads: tuple, n: 
     flat = flat / total
     return flat[0], tuple(p.view_as(g) for p, g in zip(flat[1:].split([g.numel() for g in grads]), grads))
 
-@contextlib.contextmanager
-def _seeded(seed: int, dev: torch.device):
-    "Run the block with the global CPU (and current GPU) random state seeded; restore the caller's afterwards."
-    gpus = [dev.index if dev.index is not None else torch.cuda.current_device()] if dev.type == 'cuda' else []
-    with torch.random.fork_rng(devices=gpus):
-        torch.random.default_generator.manual_seed(seed)
-        if gpus: torch.cuda.manual_seed(seed)
-        yield
-
 # %% ../nbs/10_distributed.ipynb #fe34033a
 @patch
 def grads(self: DistributedDistiller) -> tuple:
@@ -114,7 +105,7 @@ def grads(self: DistributedDistiller) -> tuple:
     if self.split == 'nets': p0, n, total = self.local_inits(self.it), len(self.nets), c.n_nets
     else: p0, n, total, xb, yb = self.inits(self.it), len(xb[self.rows]), len(xb), xb[self.rows], yb[self.rows]
     key = (c.seed, 'dropout', self.it) + ((self.rank,) if self.split == 'nets' else ())
-    with _seeded(seed_of(*key), self.dev):
+    with seeded(seed_of(*key), self.dev):
         loss, grads = meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), p0, xb, yb, c.label_transform, c.memory)
     return self._mean_over_ranks(loss, grads, n, total)
 

@@ -229,9 +229,10 @@ def seeded(seed: int | None, device='cpu'):
     "Inside the block random numbers (dropout masks) come from `seed`; the global generators are left as they were. `None`: no change."
     if seed is None: yield; return
     dev = torch.device(device)
-    with torch.random.fork_rng(devices=[dev.index or 0] if dev.type == 'cuda' else []):
+    gpus = [dev.index if dev.index is not None else torch.cuda.current_device()] if dev.type == 'cuda' else []
+    with torch.random.fork_rng(devices=gpus):
         torch.random.default_generator.manual_seed(seed)
-        if dev.type == 'cuda': torch.cuda.manual_seed(seed)
+        if gpus: torch.cuda.manual_seed(seed)
         yield
 
 # %% ../nbs/03_unroll.ipynb #37ff5ade

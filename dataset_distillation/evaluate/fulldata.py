@@ -17,7 +17,7 @@ from ..io import atomic_write
 from ..models import make_model
 from ..task import Task
 from ..text import PAD_ID, fit_encoder, text_splits
-from ..unroll import accuracy, real_loss, train_mode
+from ..unroll import accuracy, real_loss, seeded, train_mode
 from .protocols import eval_inits
 
 # %% auto #0
@@ -75,8 +75,7 @@ def _fit(net: nn.Module, x: Tensor, y: Tensor,  # the whole training set: inputs
     dev = next(net.parameters()).device
     opt, hist, best, since = torch.optim.Adam(net.parameters(), lr=r.lr), [], (-1.0, 0, None), 0
     xv, yv = x[val].to(dev), y[val].to(dev)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed_of(seed, 'original-dropout'))  # dropout draws: reproducible, and the caller's RNG untouched
+    with seeded(seed_of(seed, 'original-dropout'), dev):  # dropout draws: reproducible, and the caller's RNG untouched
         for e in range(r.max_epochs):
             order = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(seed_of(seed, 'original', e)))]
             with train_mode(net, True):

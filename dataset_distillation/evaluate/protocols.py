@@ -12,7 +12,7 @@ from torch.func import grad, vmap
 from ..models import make_model, init_batch, fwd
 from ..unroll import soft_label_loss, train_mode, inner_train, replay, accuracy, chunks
 from ..distilled import DistilledSet
-from ..distill import seed_of, stochastic_inner
+from ..distill import seed_of, fixed_replays
 from ..task import Task
 
 # %% auto #0
@@ -110,8 +110,7 @@ def evaluate_protocol(distilled: DistilledSet, task: Task,
         own = protocol == 'replay' and (model is None or model == m.get('model'))
         init = init or (m.get('init', 'random') if own else 'random')
         params0 = eval_inits(net, init, n, m.get('seed', 0) if seed is None else seed, device)
-        if init == 'fixed' and protocol == 'replay' and stochastic_inner(net):  # dropout in the steps: n replays of the one network
-            params0 = {k: v.expand(n, *v.shape[1:]) for k, v in params0.items()}
+        if init == 'fixed' and protocol == 'replay': params0 = fixed_replays(net, params0, n)  # as the distiller evaluates
     params0 = {k: v.to(device) for k, v in params0.items()}
     xs, ys, tf = distilled.data.to(device), distilled.labels.to(device), m.get('label_transform', 'none')
     masks = seed_of(m.get('seed', 0) if seed is None else seed, 'masks')  # the distiller's own evaluation masks
