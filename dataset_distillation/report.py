@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'collect', 'fmt_result', 'paper_table', 'baseline_table', 'transfer_table',
-           'size_sweep', 'size_table', 'seed_study', 'seed_table', 'run_history', 'learning_curves']
+           'size_sweep', 'size_table', 'seed_study', 'seed_table', 'run_history', 'learning_curves', 'late_swings']
 
 # %% ../nbs/11_report.ipynb #bb7bb01e
 PAPER_ROWS = [
@@ -234,3 +234,13 @@ def learning_curves(root,
         if ax.get_legend_handles_labels()[0]: ax.legend(fontsize=6, loc='lower right')
     fig.tight_layout()
     return fig
+
+# %% ../nbs/11_report.ipynb #4fa5a445
+def late_swings(hist: list) -> dict:
+    "Range, largest drop between consecutive evaluations and sd of the test accuracies in the second half of `hist`'s evaluations."
+    ev = [h['acc'] for h in hist if 'acc' in h]
+    if not ev: raise ValueError("the history holds no evaluation: run with eval_every > 0 to measure its swings.")
+    late = ev[len(ev) // 2:]; mean = sum(late) / len(late)
+    return {'late_evals': late, 'late_range': max(late) - min(late),
+            'late_largest_drop': max((a - b for a, b in zip(late, late[1:])), default=0.0),
+            'late_sd': (sum((v - mean) ** 2 for v in late) / len(late)) ** 0.5}

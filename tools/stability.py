@@ -16,6 +16,7 @@ from dataset_distillation.config import resolve
 from dataset_distillation.data import load
 from dataset_distillation.distilled import DistilledSet, load_distilled
 from dataset_distillation.evaluate import evaluate_protocol
+from dataset_distillation.report import late_swings
 from dataset_distillation.task import make_task
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,16 +33,14 @@ def scaled(d: DistilledSet, what: str, f: float) -> DistilledSet:
 def study(run: str, task) -> dict:
     dst = ROOT/'results'/run
     rec, d = json.loads((dst/'results.json').read_text()), load_distilled(dst/'distilled.safetensors')
-    hist = [h for h in json.loads((dst/'history.json').read_text()) if 'acc' in h]
-    late = [h['acc'] for h in hist[len(hist) // 2:]]
+    swings = late_swings(json.loads((dst/'history.json').read_text()))
     acc = lambda s: evaluate_protocol(s, task, init='fixed', n=1).mean().item()
     what = [f'lr{t + 1}' for t in range(len(d.lrs))] + ['labels', 'data']
     curves = {w: [acc(scaled(d, w, f)) for f in FACTORS] for w in what}
     for w, c in curves.items(): print(run, w, ' '.join(f'{100 * a:.2f}' for a in c), flush=True)
     return {'run': run, 'lrs': d.lrs.tolist(), 'label_norm': d.labels.flatten(0, -2).norm(dim=-1).mean().item(),
             'label_max': d.labels.abs().max().item(), 'final_acc': rec['distill_accuracy']['mean'],
-            'late_evals': late, 'late_largest_drop': max((a - b for a, b in zip(late, late[1:])), default=0.0),
-            'late_range': max(late) - min(late), 'factors': FACTORS, 'curves': curves}
+            **{k: swings[k] for k in ('late_evals', 'late_largest_drop', 'late_range')}, 'factors': FACTORS, 'curves': curves}
 
 def main(runs: list):
     torch.set_num_threads(1)
