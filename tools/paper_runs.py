@@ -8,6 +8,8 @@ compact history.json, the distilled sets, decoded.md) are copied to results/<run
 Rerun the same command to resume. `--snapshot` copies the checkpoint of every unfinished run to
 results/<run>/checkpoint.pt (small; committed), from which a fresh clone resumes.
 
+`--seed-study` writes results/seed_study.md and .json: every seed of the recipes run over several seeds.
+
 On a finished run: `--baselines` adds the paper's six baselines of the same size (fixed and learned step
 sizes) and a reload + replay check, `--reload-check` only the check, `--transfer` cross-architecture
 results, `--original` recomputes the full-data accuracy and r_M, `--notes` refreshes every record's note.
@@ -141,6 +143,21 @@ def refresh_original(name: str):
         rec.update(denominators(rec, emb))
     _save(name, dst, rec)
 
+SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_10_avg', 'mnist_fixed_5_avg',
+                'trec6_fixed_6', 'sst5_fixed_5', 'trec50_fixed_50', 'trec50_fixed_50_long')
+
+def write_seed_study(recipes=SEED_RECIPES):
+    "results/seed_study.json (every seed, mean +- sd, min and max of the final and selected sets) and the same as a markdown table."
+    from dataset_distillation.report import collect, seed_study, seed_table
+    records = collect(ROOT/'results')
+    study = {r: seed_study(records, r) for r in recipes if r in RECIPES}
+    atomic_write(ROOT/'results'/'seed_study.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
+    md = ('# Seed studies\n\nEvery finished run of each recipe, one per seed, from `results/`; written by '
+          '`python tools/paper_runs.py --seed-study`. "selected" is the set kept by `select_on` (training samples, never the test set).\n\n'
+          + seed_table(records, list(study)) + '\n')
+    atomic_write(ROOT/'results'/'seed_study.md', lambda tmp: Path(tmp).write_text(md))
+    for r, s in study.items(): print(f"{r:24s} seeds {[x['seed'] for x in s['runs']]}")
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('names', nargs='*', metavar='NAME', help='recipes to run (or finished runs, with the options below)')
@@ -156,6 +173,7 @@ if __name__ == '__main__':
     ap.add_argument('--transfer-nets', type=int, default=10, help='fresh target networks per architecture and protocol')
     ap.add_argument('--transfer-protocols', default='replay,retrain', help='protocols to (re)compute for --transfer, merged into the run')
     ap.add_argument('--reload-check', action='store_true', help='reload the saved set of a finished run and replay it (no baselines)')
+    ap.add_argument('--seed-study', action='store_true', help='write results/seed_study.md and .json and exit')
     ap.add_argument('--notes', action='store_true', help="write the current notes into every finished run's results.json and exit")
     ap.add_argument('--original', action='store_true', help="recompute a finished run's full-data accuracy (current recipe) and ratio")
     a = ap.parse_args()
@@ -168,6 +186,7 @@ if __name__ == '__main__':
             dst = ROOT/'results'/ck.parent.name; dst.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ck, dst/'checkpoint.pt'); print('snapshot', dst/'checkpoint.pt')
         sys.exit(0)
+    if a.seed_study: write_seed_study(); sys.exit(0)
     if a.notes:
         for f in sorted((ROOT/'results').glob('*/results.json')):
             rec = json.loads(f.read_text()); recipe = rec.get('recipe') or f.parent.name
