@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'collect', 'fmt_result', 'paper_table', 'baseline_table', 'transfer_table',
-           'size_sweep', 'size_table', 'seed_study', 'seed_table', 'run_history', 'learning_curves', 'late_swings']
+__all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
+           'transfer_table', 'size_sweep', 'size_table', 'seed_study', 'seed_table', 'run_history', 'learning_curves',
+           'late_swings']
 
 # %% ../nbs/11_report.ipynb #bb7bb01e
 PAPER_ROWS = [
@@ -181,6 +182,10 @@ def seed_study(records: list, recipe: str) -> dict:
             'best_seed': max(runs, key=lambda s: s['last'])['seed'] if runs else None}
 
 # %% ../nbs/11_report.ipynb #942b81cc
+SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_10_avg', 'mnist_fixed_5_avg',
+                'mnist_fixed_10_lr03_avg', 'mnist_fixed_5_lr03_avg', 'trec6_fixed_6', 'sst5_fixed_5', 'trec50_fixed_50', 'trec50_fixed_50_long')
+# the recipes run over several seeds: the README's seed table, experiments/paper_results and results/seed_study.md list these
+
 def seed_table(records: list, recipes: list) -> str:
     "Markdown: per recipe, the paper's figure, the best seed and the mean +- sd (min-max) over seeds, final and selected sets."
     from dataset_distillation.config import RECIPES

@@ -143,14 +143,11 @@ def refresh_original(name: str):
         rec.update(denominators(rec, emb))
     _save(name, dst, rec)
 
-SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_10_avg', 'mnist_fixed_5_avg',
-                'trec6_fixed_6', 'sst5_fixed_5', 'trec50_fixed_50', 'trec50_fixed_50_long')
-
-def write_seed_study(recipes=SEED_RECIPES):
+def write_seed_study(recipes=None):
     "results/seed_study.json (every seed, mean +- sd, min and max of the final and selected sets) and the same as a markdown table."
-    from dataset_distillation.report import collect, seed_study, seed_table
+    from dataset_distillation.report import SEED_RECIPES, collect, seed_study, seed_table
     records = collect(ROOT/'results')
-    study = {r: seed_study(records, r) for r in recipes if r in RECIPES}
+    study = {r: seed_study(records, r) for r in recipes or SEED_RECIPES}
     atomic_write(ROOT/'results'/'seed_study.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
     md = ('# Seed studies\n\nEvery finished run of each recipe, one per seed, from `results/`; written by '
           '`python tools/paper_runs.py --seed-study`. "selected" is the set kept by `select_on` (training samples, never the test set).\n\n'
