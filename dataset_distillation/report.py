@@ -241,11 +241,11 @@ def learning_curves(root,
     return fig
 
 # %% ../nbs/11_report.ipynb #4fa5a445
-def late_swings(hist: list) -> dict:
-    "Range, largest drop between consecutive evaluations and sd of the test accuracies in the second half of `hist`'s evaluations."
-    ev = [h['acc'] for h in hist if 'acc' in h]
-    if not ev: raise ValueError("the history holds no evaluation: run with eval_every > 0 to measure its swings.")
+def late_swings(hist: list, key: str = 'acc') -> dict:
+    "Mean, range, largest drop between consecutive evaluations and sd of `key` (test accuracy; 'select_acc': the training-sample score) over the second half of `hist`'s evaluations."
+    ev = [h[key] for h in hist if key in h]
+    if not ev: raise ValueError(f"the history holds no {key!r}: run with eval_every > 0 (and select_on > 0 for 'select_acc') to measure its swings.")
     late = ev[len(ev) // 2:]; mean = sum(late) / len(late)
-    return {'late_evals': late, 'late_range': max(late) - min(late),
+    return {'late_evals': late, 'late_mean': mean, 'late_range': max(late) - min(late),
             'late_largest_drop': max((a - b for a, b in zip(late, late[1:])), default=0.0),
             'late_sd': (sum((v - mean) ** 2 for v in late) / len(late)) ** 0.5}

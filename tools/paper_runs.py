@@ -50,7 +50,7 @@ def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
     rec = {**exp.record, 'run': name}
     if tag:  # a labelled variant of the recipe: its note says what changed
         rec['variant'] = {'tag': tag, 'overrides': overrides}
-        rec['note'] = f"{RECIPES[recipe].note}; variant {tag}: " + ', '.join(f'{k}={v!r}' for k, v in overrides.items())
+        rec['note'] = f"variant {tag} of {recipe} ({RECIPES[recipe].note}): " + ', '.join(f'{k}={v!r}' for k, v in overrides.items())
     atomic_write(run_dir/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1, default=float)))
     dst.mkdir(parents=True, exist_ok=True)
     for f in OUTPUTS:
