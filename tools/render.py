@@ -3,6 +3,7 @@
 
     python tools/render.py readme [--check]   # nbs/index.ipynb -> README.md
     python tools/render.py docs [--out DIR]   # every notebook -> DIR/*.html + DIR/index.html
+    python tools/render.py execute NB [NB ...] # run notebooks in place, keeping their outputs (figures as png)
 
 Directives: `hide`, `include: false`, `default_exp`, `exporti` drop a cell; `echo: false` drops its
 code; `output: false` drops its outputs; `hide_line` drops a line; other `#|` lines are stripped.
@@ -116,9 +117,26 @@ def docs(out: Path) -> int:
                                            f'<style>{css}</style></head><body>{nav}{_fix_links(body, p, names)}</body></html>')
     print(f'wrote {len(pages)} pages to {out}'); return 0
 
+def execute(paths: list[str]) -> int:
+    "Run each notebook top to bottom in its own folder and save it with its outputs, then `nbdev_clean` it."
+    import os
+    from execnb.shell import CaptureShell
+    from nbdev.clean import nbdev_clean
+    for name in paths:
+        src = Path(name).resolve()
+        if src.suffix != '.ipynb' or not src.is_file(): print(f'error: {name} is not a notebook file'); return 2
+        here = os.getcwd(); os.chdir(src.parent)
+        try: CaptureShell(path=src.parent, mpl_format='png').execute(src, src, exc_stop=True)  # png: half the bytes of the retina default
+        except Exception as e: print(f'error: {name} stopped at a failing cell ({type(e).__name__}: {e}); the file is unchanged'); return 1
+        finally: os.chdir(here)
+        nbdev_clean(fname=str(src))
+        print(f'executed {name}')
+    return 0
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('what', choices=['readme', 'docs']); ap.add_argument('--check', action='store_true')
-    ap.add_argument('--out', default=str(ROOT/'docs_html'))
+    ap.add_argument('what', choices=['readme', 'docs', 'execute']); ap.add_argument('notebooks', nargs='*')
+    ap.add_argument('--check', action='store_true'); ap.add_argument('--out', default=str(ROOT/'docs_html'))
     a = ap.parse_args()
-    sys.exit(readme(a.check) if a.what == 'readme' else docs(Path(a.out)))
+    if a.what == 'execute' and not a.notebooks: ap.error('execute needs the notebooks to run, e.g. nbs/index.ipynb')
+    sys.exit(readme(a.check) if a.what == 'readme' else docs(Path(a.out)) if a.what == 'docs' else execute(a.notebooks))
