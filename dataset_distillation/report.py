@@ -9,8 +9,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
-           'transfer_table', 'size_sweep', 'size_table', 'seed_study', 'seed_table', 'run_history', 'learning_curves',
-           'late_swings']
+           'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
+           'learning_curves', 'late_swings']
 
 # %% ../nbs/11_report.ipynb #bb7bb01e
 PAPER_ROWS = [
@@ -155,6 +155,11 @@ def size_table(sweep: dict) -> str:
                  + (f" (full-data accuracy {100 * sweep['original_accuracy']:.2f}%)" if sweep['original_accuracy'] else ''))
     return '\n'.join(lines)
 
+# %% ../nbs/11_report.ipynb #47620c15
+def accuracies(rec: dict) -> tuple:
+    "A finished run's test accuracy: of its final set, and of the set `select_on` kept (None if it kept none)."
+    return rec['distill_accuracy']['mean'], (rec.get('selected') or {}).get('distill_accuracy', {}).get('mean')
+
 # %% ../nbs/11_report.ipynb #1b55c5a7
 _EVAL_ONLY = ('seed', 'eval_every', 'eval_nets', 'ckpt_every', 'device', 'select_on')
 
@@ -174,8 +179,7 @@ def seed_study(records: list, recipe: str) -> dict:
     own = lambda r: r['run'] in (recipe, f"{recipe}_seed{r['config']['seed']}")
     one = {}  # one run per seed: the recipe's own run first, then a run that is not a labelled variant
     for r in sorted(same, key=lambda r: (not own(r), 'variant' in r, r['run'])): one.setdefault(r['config']['seed'], r)
-    runs = sorted(({'run': r['run'], 'seed': r['config']['seed'], 'last': r['distill_accuracy']['mean'],
-                    'selected': (r.get('selected') or {}).get('distill_accuracy', {}).get('mean')} for r in one.values()),
+    runs = sorted(({'run': r['run'], 'seed': r['config']['seed'], **dict(zip(('last', 'selected'), accuracies(r)))} for r in one.values()),
                   key=lambda s: s['seed'])
     last = [s['last'] for s in runs]
     return {'recipe': recipe, 'runs': runs, 'last': _summary(last), 'selected': _summary([s['selected'] for s in runs if s['selected'] is not None]),
@@ -197,8 +201,8 @@ def seed_table(records: list, recipes: list) -> str:
     for name in recipes:
         s, paper = seed_study(records, name), RECIPES[name].paper
         label = f"{name} (beyond the paper)" if RECIPES[name].note.startswith('beyond the paper') else name
-        if paper is None and (b := RECIPES[name].base) and RECIPES[b].paper is not None: paper = f'— ({b}: {RECIPES[b].paper}%)'  # the row it tries to beat
-        else: paper = '—' if paper is None else f'{paper}%'
+        b = RECIPES[name].base
+        paper = f'{paper}%' if paper is not None else f'— ({b}: {RECIPES[b].paper}%)' if b and RECIPES[b].paper is not None else '—'  # beyond: the row it tries to beat
         if not s['runs']: lines.append(f"| {label} | {paper} | not run yet | | | |"); continue
         best = max(x['last'] for x in s['runs'])
         each = '; '.join(f"{x['seed']}: {100 * x['last']:.2f}" + (f" / {100 * x['selected']:.2f}" if x['selected'] is not None else '') for x in s['runs'])

@@ -122,9 +122,10 @@ def execute(paths: list[str]) -> int:
     import os
     from execnb.shell import CaptureShell
     from nbdev.clean import nbdev_clean
+    if bad := [n for n in paths if not n.endswith('.ipynb') or not Path(n).is_file()]:  # before any runs
+        print(f"error: not a notebook file: {', '.join(bad)}"); return 2
     for name in paths:
         src = Path(name).resolve()
-        if src.suffix != '.ipynb' or not src.is_file(): print(f'error: {name} is not a notebook file'); return 2
         here = os.getcwd(); os.chdir(src.parent)
         try: CaptureShell(path=src.parent, mpl_format='png').execute(src, src, exc_stop=True)  # png: half the bytes of the retina default
         except Exception as e: print(f'error: {name} stopped at a failing cell ({type(e).__name__}: {e}); the file is unchanged'); return 1
