@@ -13,33 +13,16 @@ from tqdm.auto import tqdm
 from tqdm import tqdm as tqdm_text
 from fastcore.basics import patch
 from .models import make_model, init_batch
-from .unroll import meta_grad, replay, accuracy, inner_train
-from .distilled import DistilledSet
+from .unroll import meta_grad, replay, accuracy, seed_of, fixed_replays
+from .distilled import DistilledSet, init_labels
 from .io import atomic_write
 from .task import Task
 from .config import DistillConfig, validate
 from .viz import LivePlot
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'seed_of', 'init_labels', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory',
-           'DivergenceError', 'check_task', 'Distiller', 'stochastic_inner', 'fixed_replays', 'read_checkpoint']
-
-# %% ../nbs/05_distill.ipynb #1bd467de
-def seed_of(*key) -> int:
-    "A 63-bit seed that is a pure function of `key` (e.g. `(seed, 'train', step, net)`)."
-    return int.from_bytes(hashlib.sha256(repr(key).encode()).digest()[:8], 'little') >> 1
-
-# %% ../nbs/05_distill.ipynb #10a83148
-def init_labels(classes: list, per_class: int, steps: int, n_classes: int, how: str = 'onehot',
-                smoothing: float = 0.1, seed: int = 0) -> Tensor:
-    "Initial labels `(steps, len(classes) * per_class, K)`; `K = 1` for 2-class tasks."
-    c = torch.tensor(classes).repeat_interleave(per_class)
-    y = F.one_hot(c, n_classes).float()
-    if how == 'zeros': y = torch.zeros_like(y)
-    elif how == 'uniform': y = torch.rand(y.shape, generator=torch.Generator().manual_seed(seed_of(seed, 'labels')))
-    elif how == 'smooth': y = y * (1 - smoothing) + smoothing / n_classes
-    if n_classes == 2: y = y[:, 1:]  # one logit: the target is P(class 1)
-    return y.unsqueeze(0).repeat(steps, 1, 1)
+__all__ = ['CKPT_FORMAT', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError', 'check_task',
+           'Distiller', 'read_checkpoint']
 
 # %% ../nbs/05_distill.ipynb #77f16006
 def inv_softplus(v: float) -> float: return v + math.log(-math.expm1(-v))  # stable for large v
@@ -142,17 +125,6 @@ def inits(self: Distiller, it: int) -> dict:
     "Initial weights for outer step `it`: the fixed network, or `n_nets` fresh draws."
     if self.cfg.init == 'fixed': return self.theta0
     return init_batch(self.model, [seed_of(self.cfg.seed, 'train', it, j) for j in range(self.cfg.n_nets)], self.dev)
-
-# %% ../nbs/05_distill.ipynb #0959dd0f
-def stochastic_inner(model: nn.Module) -> bool:
-    "Whether the steps on distilled data are random: train mode inside them and dropout somewhere in `model`."
-    drop = lambda m: isinstance(m, nn.Dropout) and m.p > 0 or isinstance(getattr(m, 'dropout', None), float) and m.dropout > 0
-    return inner_train(model) and any(drop(m) for m in model.modules())
-
-# %% ../nbs/05_distill.ipynb #f2c88472
-def fixed_replays(model: nn.Module, theta0: dict, n: int) -> dict:
-    "The fixed network to evaluate on: `theta0`, or `n` copies when the inner steps are stochastic (TextConvNet's dropout), each replayed with its own masks."
-    return {k: v.expand(n, *v.shape[1:]) for k, v in theta0.items()} if stochastic_inner(model) else theta0
 
 # %% ../nbs/05_distill.ipynb #d74b1199
 @patch

@@ -7,16 +7,16 @@ from __future__ import annotations
 import hashlib, json
 from dataclasses import dataclass, field
 from pathlib import Path
-import torch, torch.nn as nn
+import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from safetensors import SafetensorError
 from safetensors.torch import save_file, safe_open
 import dataset_distillation
-from .unroll import replay, accuracy
+from .unroll import replay, accuracy, seed_of
 from .io import atomic_write
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'DistilledSet', 'apply', 'evaluate', 'save_distilled', 'load_distilled']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'DistilledSet', 'init_labels', 'apply', 'evaluate', 'save_distilled', 'load_distilled']
 
 # %% ../nbs/04_distilled.ipynb #cf3cae81
 FORMAT, FORMAT_VERSION = 'dataset_distillation.distilled', 1
@@ -48,6 +48,18 @@ class DistilledSet:
         return (f"DistilledSet({self.n_distilled} samples = {self.steps} steps x {self.data.shape[1]}, "
                 f"sample shape {tuple(self.data.shape[2:])}, K={self.labels.shape[-1]}, T={len(self.lrs)} "
                 f"(epochs={self.epochs}); dataset={m.get('dataset')!r}, model={m.get('model')!r}, init={m.get('init')!r})")
+
+# %% ../nbs/04_distilled.ipynb #10a83148
+def init_labels(classes: list, per_class: int, steps: int, n_classes: int, how: str = 'onehot',
+                smoothing: float = 0.1, seed: int = 0) -> Tensor:
+    "Initial labels `(steps, len(classes) * per_class, K)`; `K = 1` for 2-class tasks."
+    c = torch.tensor(classes).repeat_interleave(per_class)
+    y = F.one_hot(c, n_classes).float()
+    if how == 'zeros': y = torch.zeros_like(y)
+    elif how == 'uniform': y = torch.rand(y.shape, generator=torch.Generator().manual_seed(seed_of(seed, 'labels')))
+    elif how == 'smooth': y = y * (1 - smoothing) + smoothing / n_classes
+    if n_classes == 2: y = y[:, 1:]  # one logit: the target is P(class 1)
+    return y.unsqueeze(0).repeat(steps, 1, 1)
 
 # %% ../nbs/04_distilled.ipynb #d9439c02
 def apply(distilled: DistilledSet, model: nn.Module,

@@ -10,7 +10,8 @@ import torch, torch.distributed as dist
 from torch import Tensor
 from fastcore.basics import patch
 from .config import auto_model, parse_overrides, resolve
-from .distill import Distiller, seed_of
+from .distill import Distiller
+from .unroll import seed_of
 from .config import DistillConfig
 from .task import Task
 from .models import init_batch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_unroll.ipynb #ca76bd92
 from __future__ import annotations
-import contextlib, math
+import contextlib, hashlib, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from torch.func import grad, grad_and_value, vjp, vmap
@@ -14,7 +14,7 @@ from .models.kernels import any_wrapped
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss', 'train_mode',
            'inner_train', 'inner_step', 'unroll', 'outer_loss', 'chunks', 'native_convs', 'meta_grad',
-           'reference_meta_grad', 'seeded', 'replay', 'accuracy']
+           'reference_meta_grad', 'seed_of', 'stochastic_inner', 'fixed_replays', 'seeded', 'replay', 'accuracy']
 
 # %% ../nbs/03_unroll.ipynb #556e5f0c
 LABEL_TRANSFORMS = ('none', 'softmax')
@@ -222,6 +222,22 @@ def reference_meta_grad(model: nn.Module, x: Tensor, y: Tensor, raw: Tensor, par
                 dw, dx, dy = dw + hw, dx + hx, dy + hy
             gx, gy, glr = gx + dx / n, gy + dy / n, glr + torch.stack(dls).detach() * torch.sigmoid(raw) / n
     return torch.tensor(total / n, dtype=x.dtype, device=x.device), (gx, gy, glr)
+
+# %% ../nbs/03_unroll.ipynb #1bd467de
+def seed_of(*key) -> int:
+    "A 63-bit seed that is a pure function of `key` (e.g. `(seed, 'train', step, net)`)."
+    return int.from_bytes(hashlib.sha256(repr(key).encode()).digest()[:8], 'little') >> 1
+
+# %% ../nbs/03_unroll.ipynb #0959dd0f
+def stochastic_inner(model: nn.Module) -> bool:
+    "Whether the steps on distilled data are random: train mode inside them and dropout somewhere in `model`."
+    drop = lambda m: isinstance(m, nn.Dropout) and m.p > 0 or isinstance(getattr(m, 'dropout', None), float) and m.dropout > 0
+    return inner_train(model) and any(drop(m) for m in model.modules())
+
+# %% ../nbs/03_unroll.ipynb #f2c88472
+def fixed_replays(model: nn.Module, theta0: dict, n: int) -> dict:
+    "The fixed network to evaluate on: `theta0`, or `n` copies when the inner steps are stochastic (TextConvNet's dropout), each replayed with its own masks."
+    return {k: v.expand(n, *v.shape[1:]) for k, v in theta0.items()} if stochastic_inner(model) else theta0
 
 # %% ../nbs/03_unroll.ipynb #88c1ad46
 @contextlib.contextmanager

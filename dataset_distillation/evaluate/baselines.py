@@ -10,7 +10,8 @@ from torch import Tensor
 from tqdm.auto import tqdm
 from ..models import init_batch
 from ..distilled import DistilledSet, evaluate
-from ..distill import seed_of, init_labels
+from ..unroll import seed_of
+from ..distilled import init_labels
 from ..task import Task
 from .protocols import PROTOCOLS, RetrainRecipe, net_for, eval_inits, evaluate_protocol, summary
 

@@ -12,7 +12,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 import dataset_distillation
 from ..data import cache_root
-from ..distill import seed_of
+from ..unroll import seed_of
 from ..io import atomic_write
 from ..models import make_model
 from ..task import Task

@@ -12,7 +12,7 @@ from torch.func import grad, vmap
 from ..models import make_model, init_batch, fwd
 from ..unroll import soft_label_loss, train_mode, inner_train, replay, accuracy, chunks
 from ..distilled import DistilledSet
-from ..distill import seed_of, fixed_replays
+from ..unroll import seed_of, fixed_replays
 from ..task import Task
 
 # %% auto #0
