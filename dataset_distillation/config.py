@@ -13,10 +13,10 @@ from .unroll import LABEL_TRANSFORMS, META_MODES
 from .task import TextOptions, check_text
 
 # %% auto #0
-__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'RECIPES', 'PAPER_ROWS', 'SMOKE', 'SMOKE_TEXT', 'TEXT_DATASETS', 'N_TRAIN',
-           'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS', 'DistillConfig', 'validate', 'steps_per_epoch',
-           'schedule', 'Recipe', 'recipe_table', 'smoke', 'auto_model', 'parse_value', 'parse_overrides', 'Run',
-           'default_out_dir', 'resolve']
+__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'SEED_STREAMS', 'RECIPES', 'PAPER_ROWS', 'SMOKE', 'SMOKE_TEXT',
+           'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS', 'DistillConfig',
+           'validate', 'steps_per_epoch', 'schedule', 'Recipe', 'recipe_table', 'smoke', 'auto_model', 'parse_value',
+           'parse_overrides', 'Run', 'default_out_dir', 'resolve']
 
 # %% ../nbs/04a_config.ipynb #df1a23d6
 LABEL_MODES, LABEL_INITS, INIT_MODES = ('soft', 'hard'), ('onehot', 'zeros', 'uniform', 'smooth'), ('fixed', 'random')
@@ -49,7 +49,12 @@ class DistillConfig:
     memory: str = 'full'        # meta-gradient mode: 'full' (fast) or 'bounded' (memory ~ one step)
     average: float = 0.0        # > 0: evaluate and return a moving average of the sets with this decay (e.g. 0.99)
     seed: int = 0
+    streams: dict | None = None # seeds of single random streams, overriding `seed` for them: 'data' (the start of x),
+                                # 'fixed' (the fixed network), 'perm' (the real-batch order); e.g. {'perm': 3}
     device: str = 'cpu'
+    tf32: bool = False          # CUDA: let matmuls, convolutions and RNNs use TF32 (faster on Ampere+, ~1e-5 off)
+    deterministic: bool = False # CUDA: deterministic cuDNN algorithms, so a rerun repeats bit for bit
+    compile: bool = False       # run the meta-gradient through `torch.compile` (one graph per shape)
 
     @property
     def T(self) -> int: return self.steps * self.epochs
@@ -58,6 +63,7 @@ class DistillConfig:
 _POS_INT = ('steps', 'epochs', 'per_class', 'n_nets', 'iterations', 'batch_size', 'eval_nets')
 _NONNEG_INT = ('decay_every', 'eval_every', 'ckpt_every', 'select_on', 'seed')
 _POS_FLOAT = ('distill_lr', 'lr', 'decay')
+SEED_STREAMS = ('data', 'fixed', 'perm')  # the random streams `streams` can reseed one by one
 _CHOICES = {'model': MODELS, 'labels': LABEL_MODES, 'label_init': LABEL_INITS, 'init': INIT_MODES,
             'label_transform': LABEL_TRANSFORMS, 'memory': META_MODES}
 
@@ -77,6 +83,12 @@ def validate(cfg: DistillConfig, n_classes: int | None = None) -> DistillConfig:
     if not _num(cfg.smoothing) or not 0 <= cfg.smoothing < 1: raise ValueError(f"smoothing={cfg.smoothing!r}: must be a number in [0, 1).")
     for k, allowed in _CHOICES.items():
         if getattr(cfg, k) not in allowed: raise ValueError(f"{k}={getattr(cfg, k)!r}: choose one of {', '.join(allowed)}.")
+    for k in ('tf32', 'deterministic', 'compile'):
+        if not isinstance(getattr(cfg, k), bool): raise ValueError(f"{k}={getattr(cfg, k)!r}: must be True or False.")
+    st = cfg.streams
+    if st is not None and not (isinstance(st, dict) and set(st) <= set(SEED_STREAMS)
+                               and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in st.values())):
+        raise ValueError(f"streams={st!r}: a dict from {', '.join(SEED_STREAMS)} to seeds >= 0 (e.g. {{'perm': 3}}).")
     b = cfg.betas
     if not (isinstance(b, (tuple, list)) and len(b) == 2 and all(_num(v) and 0 <= v < 1 for v in b)):
         raise ValueError(f"betas={b!r}: must be two numbers in [0, 1).")
