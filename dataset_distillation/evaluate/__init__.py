@@ -6,19 +6,22 @@
 __all__ = []
 
 # %% ../../nbs/08c_evaluation.ipynb #08daca78
-from .protocols import PROTOCOLS, INITS, RETRAIN_TARGETS, net_for, eval_inits
-from .protocols import RetrainRecipe, retrain_targets, retrain, evaluate_protocol, summary
-from .protocols import random_init_stats, transfer
+from .protocols import PROTOCOLS, INITS, REPLAY_NETS, RETRAIN_NETS, net_for, eval_inits
+from .protocols import Augment, augment, RetrainRecipe, RETRAIN_TARGETS, hard_classes
+from .protocols import retrain_targets, retrain, evaluate_protocol, summary
+from .protocols import random_init_stats, transfer, decode_set
 from .fulldata import SLOW_TO_TRAIN, FullDataRecipe, full_data_recipe, val_split, original_accuracy, EmbeddingNet
 from .fulldata import trained_embedding_run, trained_embedding_accuracy, ratio, ratio_curve
 from .fulldata import distillation_size
 from .baselines import BASELINE_LR, BASELINES, random_real, kmeans_real, average_real
 from .baselines import optimised_real, knn_accuracy, run_baselines
+from .baselines import same_label_random, label_robust_score, label_gaps
 
 # %% ../../nbs/08c_evaluation.ipynb #07de8b95
-__all__ = ['PROTOCOLS', 'INITS', 'RETRAIN_TARGETS', 'net_for', 'eval_inits', 'RetrainRecipe', 'retrain_targets',
-           'retrain', 'evaluate_protocol', 'summary', 'random_init_stats', 'transfer', 'SLOW_TO_TRAIN', 'FullDataRecipe',
+__all__ = ['PROTOCOLS', 'INITS', 'REPLAY_NETS', 'RETRAIN_NETS', 'net_for', 'eval_inits', 'Augment', 'augment',
+           'RetrainRecipe', 'RETRAIN_TARGETS', 'hard_classes', 'retrain_targets', 'retrain', 'evaluate_protocol',
+           'summary', 'random_init_stats', 'transfer', 'decode_set', 'SLOW_TO_TRAIN', 'FullDataRecipe',
            'full_data_recipe', 'val_split',
            'original_accuracy', 'EmbeddingNet', 'trained_embedding_run', 'trained_embedding_accuracy', 'ratio',
            'ratio_curve', 'distillation_size', 'BASELINE_LR', 'BASELINES', 'random_real', 'kmeans_real', 'average_real',
-           'optimised_real', 'knn_accuracy', 'run_baselines']
+           'optimised_real', 'knn_accuracy', 'run_baselines', 'same_label_random', 'label_robust_score', 'label_gaps']
