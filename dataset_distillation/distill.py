@@ -13,7 +13,8 @@ from tqdm.auto import tqdm
 from tqdm import tqdm as tqdm_text
 from fastcore.basics import patch
 from .models import make_model, init_batch
-from .unroll import meta_grad, replay, accuracy, seed_of, fixed_replays
+from .unroll import meta_grad, replay, accuracy, seed_of, fixed_replays, stochastic_inner, seeded
+from .unroll import device_generator, cuda_numerics
 from .distilled import DistilledSet, init_labels
 from .io import atomic_write
 from .task import Task
@@ -88,6 +89,7 @@ class Distiller:
     def __init__(self, task: Task, cfg: DistillConfig, ckpt: str | Path | None = None):
         self.task, self.cfg = task, check_task(cfg, task)
         self.dev = torch.device(cfg.device)
+        if self.dev.type == 'cuda': cuda_numerics(cfg.tf32, cfg.deterministic)
         self.model = make_model(cfg.model, task.in_shape, task.n_classes).to(self.dev)
         self.classes = list(cfg.classes) if cfg.classes is not None else list(range(task.n_classes))
         self.xtr, self.ytr = task.x_train.to(self.dev), task.y_train.to(self.dev)
@@ -96,27 +98,34 @@ class Distiller:
         self.per_epoch = max(1, len(self.xtr) // self.bs)
         N = len(self.classes) * cfg.per_class
         check_memory(cfg, self.model, task.in_shape, N)
-        g = torch.Generator().manual_seed(seed_of(cfg.seed, 'data'))
+        g = torch.Generator().manual_seed(seed_of(self.seed('data'), 'data'))
         self.x = torch.randn(cfg.steps, N, *task.in_shape, generator=g).to(self.dev).requires_grad_()
         self.y = init_labels(self.classes, cfg.per_class, cfg.steps, task.n_classes, cfg.label_init,
                              cfg.smoothing, cfg.seed).to(self.dev).requires_grad_(cfg.labels == 'soft')
         self.raw = torch.full((cfg.T,), inv_softplus(cfg.distill_lr), device=self.dev).requires_grad_()
         learn = [self.x, self.raw] + ([self.y] if cfg.labels == 'soft' else [])
-        self.opt = torch.optim.Adam(learn, lr=cfg.lr, betas=tuple(cfg.betas))
+        self.opt = torch.optim.Adam(learn, lr=cfg.lr, betas=tuple(cfg.betas), fused=self.dev.type == 'cuda' or None)
         self.sched = torch.optim.lr_scheduler.StepLR(self.opt, cfg.decay_every or max(1, cfg.iterations // 10), cfg.decay)
-        self.theta0 = init_batch(self.model, [seed_of(cfg.seed, 'fixed')], self.dev)  # the fixed-init network
+        self.theta0 = init_batch(self.model, [seed_of(self.seed('fixed'), 'fixed')], self.dev)  # the fixed-init network
         self.it, self.seconds, self.history, self.best = 0, 0.0, [], None
+        self._perm, self._ok = None, None  # the epoch's batch order on the device; the last update's finiteness, not yet read
         self.avg = self._raw_set() if cfg.average else None  # the moving average of (x, y, raw), when `average` > 0
         self.ckpt = Path(ckpt) if ckpt else None
         if self.ckpt and self.ckpt.exists(): self.load_checkpoint()
 
+    def seed(self, stream: str) -> int:
+        "The seed of random stream `stream` ('data', 'fixed' or 'perm'): `cfg.seed` unless `cfg.streams` reseeds it."
+        return (self.cfg.streams or {}).get(stream, self.cfg.seed)
+
 # %% ../nbs/05_distill.ipynb #8a512af7
 @patch
 def real_batch(self: Distiller, it: int) -> tuple:
-    "The real mini-batch of outer step `it`."
+    "The real mini-batch of outer step `it`: a slice of its epoch's permutation, drawn once per epoch on the device."
     epoch, i = divmod(it, self.per_epoch)
-    perm = torch.randperm(len(self.xtr), generator=torch.Generator().manual_seed(seed_of(self.cfg.seed, 'perm', epoch)))
-    idx = perm[i * self.bs:(i + 1) * self.bs].to(self.dev)
+    if self._perm is None or self._perm[0] != epoch:
+        g = device_generator(seed_of(self.seed('perm'), 'perm', epoch), self.dev)
+        self._perm = (epoch, torch.randperm(len(self.xtr), generator=g, device=self.dev))
+    idx = self._perm[1][i * self.bs:(i + 1) * self.bs]
     return self.xtr[idx], self.ytr[idx]
 
 # %% ../nbs/05_distill.ipynb #fb8ed9dd
@@ -148,32 +157,49 @@ def _diverged(self: Distiller, what: str):
     raise DivergenceError(f"Distillation diverged at outer step {self.it}: {what}.{kept} Try a lower step size, "
                           f"e.g. distill_lr={c.distill_lr / 2:g} (now {c.distill_lr:g}) or lr={c.lr / 2:g} (now {c.lr:g}).")
 
+# %% ../nbs/05_distill.ipynb #2ce189aa
+@patch
+def dropout_seed(self: Distiller, it: int, *part) -> int:
+    "The seed of outer step `it`'s dropout masks in the inner steps: a function of the run's seed, the step and `part` (a rank's share) alone."
+    return seed_of(self.cfg.seed, 'dropout', it, *part)
+
 # %% ../nbs/05_distill.ipynb #6fb7876c
 @patch
 def grads(self: Distiller) -> tuple:
     "`(loss, (gx, gy, graw))` of outer step `self.it`: the real-batch loss after the unrolled steps and its meta-gradient (lines 3-10)."
     c = self.cfg
     xb, yb = self.real_batch(self.it)
-    return meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), self.inits(self.it), xb, yb, c.label_transform, c.memory)
+    with seeded(self.dropout_seed(self.it) if stochastic_inner(self.model) else None, self.dev):
+        return meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), self.inits(self.it), xb, yb,
+                         c.label_transform, c.memory, compile=c.compile)
 
 # %% ../nbs/05_distill.ipynb #e89e95ee
 @patch
 def update(self: Distiller, loss: Tensor, grads: tuple) -> float:
     "Apply the Adam step, the schedule and the moving average for `loss` and its meta-gradient (lines 11-12); returns the loss."
     c, (gx, gy, gr) = self.cfg, grads
-    if not torch.isfinite(loss): self._diverged(f'the real-batch loss is {loss.item()}')
-    if not all(torch.isfinite(g).all() for g in (gx, gy, gr)): self._diverged('the meta-gradient is not finite')
+    fin = torch.stack([torch.isfinite(t).all() for t in (loss, gx, gy, gr)] + ([self._ok] if self._ok is not None else []))
+    value, *ok = torch.cat([loss.detach().reshape(1).to(fin.device, torch.float64), fin.double()]).tolist()  # the one host sync
+    if len(ok) > 4 and not ok[4]: self._diverged('the distilled data, labels or step sizes became non-finite')
+    if not ok[0]: self._diverged(f'the real-batch loss is {value}')
+    if not all(ok[1:4]): self._diverged('the meta-gradient is not finite')
     self.x.grad, self.raw.grad = gx, gr
     if c.labels == 'soft': self.y.grad = gy
     self.opt.step(); self.sched.step()
-    if not (torch.isfinite(self.x).all() and torch.isfinite(self.y).all() and torch.isfinite(self.lrs).all()):
-        self._diverged('the distilled data, labels or step sizes became non-finite')
+    # read with the next step's sync (or before the next checkpoint), not now: no extra wait for the device
+    self._ok = torch.stack([torch.isfinite(t).all() for t in (self.x, self.y, self.raw)]).all()
     if self.avg is not None:  # Polyak averaging with a warm-up, so the noise the set starts from fades quickly
         a = min(c.average, (1 + self.it) / (10 + self.it))
         with torch.no_grad():
             for k, v in zip(('x', 'y', 'raw'), (self.x, self.y, self.raw)): self.avg[k].lerp_(v.detach(), 1 - a)
     self.it += 1
-    return loss.item()
+    return value
+
+# %% ../nbs/05_distill.ipynb #3c0a2c5c
+@patch
+def check_finite(self: Distiller):
+    "Stop the run if the last update left the data, labels or step sizes non-finite (checked before a checkpoint is written)."
+    if self._ok is not None and not bool(self._ok): self._diverged('the distilled data, labels or step sizes became non-finite')
 
 # %% ../nbs/05_distill.ipynb #d47cc2c4
 @patch
@@ -257,22 +283,21 @@ def _task_id(t: Task) -> dict: return {'name': t.name, 'in_shape': list(t.in_sha
 # %% ../nbs/05_distill.ipynb #bbc65142
 @patch
 def _state(self: Distiller) -> dict:
-    "Everything a resumed run needs: the learnable tensors, optimiser, schedule, counters, history, kept and averaged sets, the CPU random state."
+    "Everything a resumed run needs: the learnable tensors, optimiser, schedule, counters, history, kept and averaged sets."
     return {'x': self.x.detach().cpu(), 'y': self.y.detach().cpu(), 'raw': self.raw.detach().cpu(),
             'opt': self.opt.state_dict(), 'sched': self.sched.state_dict(), 'it': self.it,
             'seconds': self.seconds, 'history': self.history, 'config': asdict(self.cfg), 'task': _task_id(self.task),
-            'best': self.best, 'avg': {k: v.cpu() for k, v in self.avg.items()} if self.avg is not None else None,
-            'rng': torch.get_rng_state()}  # the global stream that dropout in the inner steps draws from
+            'best': self.best, 'avg': {k: v.cpu() for k, v in self.avg.items()} if self.avg is not None else None}
 
 # %% ../nbs/05_distill.ipynb #5cdeb9f1
 @patch
 def _restore(self: Distiller, s: dict):
-    "Set the run's state from `s` (a `_state`, read back)."
+    "Set the run's state from `s` (a `_state` read back on the CPU): tensors are copied onto the run's device."
     with torch.no_grad(): self.x.copy_(s['x']); self.y.copy_(s['y']); self.raw.copy_(s['raw'])
     self.opt.load_state_dict(copy.deepcopy(s['opt'])); self.sched.load_state_dict(copy.deepcopy(s['sched']))  # copies: `s` may be another live run's state
+    self._perm, self._ok = None, None
     self.it, self.seconds, self.history, self.best = s['it'], s['seconds'], s['history'], s.get('best')
     if self.best: self.best = {k: v.cpu() if torch.is_tensor(v) else v for k, v in self.best.items()}  # kept on the CPU, as `_evaluate_into` keeps it
-    if s.get('rng') is not None: torch.set_rng_state(s['rng'])  # inner-step dropout continues the interrupted stream
     if self.avg is not None: self.avg = {k: v.to(self.dev) for k, v in s['avg'].items()} if s.get('avg') else self._raw_set()
 
 # %% ../nbs/05_distill.ipynb #7bfb4ab9
@@ -280,25 +305,33 @@ def _restore(self: Distiller, s: dict):
 def save_checkpoint(self: Distiller):
     "Write the run's state to `self.ckpt` atomically, sealed with the sha256 of its bytes."
     if not self.ckpt: return
+    self.check_finite()  # never seal a diverged state
     buf = io.BytesIO(); torch.save(self._state(), buf); payload = buf.getvalue()
     sealed = {'format': CKPT_FORMAT, 'sha256': hashlib.sha256(payload).hexdigest(),
               'state': torch.frombuffer(bytearray(payload), dtype=torch.uint8)}
     atomic_write(self.ckpt, lambda tmp: torch.save(sealed, tmp))
 
 # %% ../nbs/05_distill.ipynb #6ff0c27c
-def read_checkpoint(path, device='cpu') -> dict:
-    "The state saved in checkpoint `path`, its seal checked before anything is unpickled (no code runs)."
+def _nonfinite(s: dict) -> list:
+    "Names of the floating tensors of state `s` (data, labels, step sizes, kept and averaged sets) holding NaN or inf."
+    named = {k: s.get(k) for k in ('x', 'y', 'raw')}
+    named.update({f'{part}.{k}': v for part in ('best', 'avg') for k, v in (s.get(part) or {}).items()})
+    return [k for k, v in named.items() if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all()]
+
+def read_checkpoint(path) -> dict:
+    "The state saved in checkpoint `path`, read onto the CPU, its seal checked before anything is unpickled (no code runs)."
     bad = lambda why: ValueError(f"Checkpoint {path} {why}; delete it (or use another checkpoint path) to start over.")
-    def read(f, dev):
-        try: return torch.load(f, map_location=dev, weights_only=True)
+    def read(f):
+        try: return torch.load(f, map_location='cpu', weights_only=True)
         except Exception as e: raise bad(f"cannot be read ({type(e).__name__}: {e})") from None
-    s = read(path, 'cpu')
+    s = read(path)
     if isinstance(s, dict) and s.get('format') == CKPT_FORMAT:  # the digest is checked before the state is unpickled
         payload = s['state'].numpy().tobytes() if torch.is_tensor(s.get('state')) else b''
         if hashlib.sha256(payload).hexdigest() != s.get('sha256'): raise bad("was altered or corrupted: its sha256 does not match the one sealed in it")
-        s = read(io.BytesIO(payload), device)
+        s = read(io.BytesIO(payload))
     if not isinstance(s, dict) or (missing := [k for k in _CKPT_KEYS if k not in s]):
         raise bad(f"is not a checkpoint of this library (missing {missing if isinstance(s, dict) else list(_CKPT_KEYS)})")
+    if nf := _nonfinite(s): raise bad(f"holds NaN or infinite values in {', '.join(nf)}")
     return s
 
 # %% ../nbs/05_distill.ipynb #9acd8de6
@@ -306,7 +339,7 @@ def read_checkpoint(path, device='cpu') -> dict:
 def load_checkpoint(self: Distiller):
     "Restore the run's state from `self.ckpt`, refusing a corrupt, altered or foreign file before using it."
     bad = lambda why: ValueError(f"Checkpoint {self.ckpt} {why}; delete it (or use another checkpoint path) to start over.")
-    s = read_checkpoint(self.ckpt, self.dev)
+    s = read_checkpoint(self.ckpt)  # on the CPU; `_restore` copies onto the device
     if 'task' in s and s['task'] != _task_id(self.task):  # e.g. another dataset distilled into the same out_dir
         raise bad(f"was made for another task ({s['task']}, here {_task_id(self.task)})")
     plain = lambda d: json.loads(json.dumps(d))  # tuples -> lists, as stored
@@ -347,4 +380,5 @@ def fit(self: Distiller, until: int | None = None,
         if (c.ckpt_every and self.it % c.ckpt_every == 0) or self.it == end: self.save_checkpoint()
         bar.update(1)
     bar.close()
+    self.check_finite()
     return self.distilled()

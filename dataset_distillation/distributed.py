@@ -15,7 +15,7 @@ from .unroll import seed_of
 from .config import DistillConfig
 from .task import Task
 from .models import init_batch
-from .unroll import meta_grad, replay, accuracy, seeded
+from .unroll import meta_grad, replay, accuracy, seeded, stochastic_inner
 from .distilled import save_distilled
 from .io import atomic_write
 
@@ -105,9 +105,10 @@ def grads(self: DistributedDistiller) -> tuple:
     xb, yb = self.real_batch(self.it)
     if self.split == 'nets': p0, n, total = self.local_inits(self.it), len(self.nets), c.n_nets
     else: p0, n, total, xb, yb = self.inits(self.it), len(xb[self.rows]), len(xb), xb[self.rows], yb[self.rows]
-    key = (c.seed, 'dropout', self.it) + ((self.rank,) if self.split == 'nets' else ())
-    with seeded(seed_of(*key), self.dev):
-        loss, grads = meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), p0, xb, yb, c.label_transform, c.memory)
+    part = (self.rank,) if self.split == 'nets' else ()  # other networks per rank: other masks; a shared network: the same
+    with seeded(self.dropout_seed(self.it, *part) if stochastic_inner(self.model) else None, self.dev):
+        loss, grads = meta_grad(self.model, self.x.detach(), self.y.detach(), self.raw.detach(), p0, xb, yb,
+                                c.label_transform, c.memory, compile=c.compile)
     return self._mean_over_ranks(loss, grads, n, total)
 
 # %% ../nbs/10_distributed.ipynb #311f5f4b
@@ -148,7 +149,7 @@ def _resume(self: DistributedDistiller):
         except Exception as e: msg = [e]  # every rank raises it, instead of the others waiting forever
     if self.world > 1: dist.broadcast_object_list(msg, src=0)
     if isinstance(msg[0], Exception): raise msg[0]
-    if msg[0] is not None and self.rank != 0: self._restore(torch.load(io.BytesIO(msg[0]), map_location=self.dev, weights_only=True))
+    if msg[0] is not None and self.rank != 0: self._restore(torch.load(io.BytesIO(msg[0]), map_location='cpu', weights_only=True))  # `_restore` copies to the device
 
 # %% ../nbs/10_distributed.ipynb #fe2d4cd9
 def parse_args(argv: list | None = None) -> argparse.Namespace:

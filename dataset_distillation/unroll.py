@@ -4,17 +4,18 @@
 
 # %% ../nbs/03_unroll.ipynb #ca76bd92
 from __future__ import annotations
-import contextlib, hashlib, math
+import contextlib, hashlib, math, weakref
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from torch.func import grad, grad_and_value, vjp, vmap
 from .models import fwd
-from .models.kernels import any_wrapped
+from .models.kernels import any_wrapped, first_order
 
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss', 'train_mode',
            'inner_train', 'inner_step', 'unroll', 'outer_loss', 'chunks', 'native_convs', 'meta_grad',
-           'reference_meta_grad', 'seed_of', 'stochastic_inner', 'fixed_replays', 'seeded', 'replay', 'accuracy']
+           'reference_meta_grad', 'seed_of', 'stochastic_inner', 'fixed_replays', 'seeded', 'device_generator',
+           'cuda_numerics', 'replay', 'accuracy']
 
 # %% ../nbs/03_unroll.ipynb #556e5f0c
 LABEL_TRANSFORMS = ('none', 'softmax')
@@ -105,7 +106,7 @@ def _real_grad(model, p: dict, xb: Tensor, yb: Tensor, chunk: int, logits=None, 
     one = grad_and_value(f) if any_wrapped([*p.values(), xb]) else plain
     g, loss = None, 0.
     for s in chunks(len(xb), chunk):
-        gc, lc = one(p, xb[s], yb[s])
+        with first_order(): gc, lc = one(p, xb[s], yb[s])  # never differentiated again
         g, loss = (gc if g is None else {k: g[k] + gc[k] for k in g}), loss + lc
     return loss, g
 
@@ -176,6 +177,19 @@ def _meta_bounded(model, x, y, raw, params0, xb, yb, transform):
             gx[i], gy[i], glr[t] = gx[i] + dx, gy[i] + dy, dlr
     return loss, (torch.stack(gx), torch.stack(gy), torch.stack(glr) * torch.sigmoid(raw))  # d softplus = sigmoid
 
+# %% ../nbs/03_unroll.ipynb #0e50a35d
+_COMPILED = weakref.WeakKeyDictionary()  # model -> {transform: compiled meta-gradient}
+
+def _meta_compiled(model: nn.Module, transform: str):
+    "`_meta_full` mapped over the stacked networks and averaged, as one `torch.compile`d function of `model`."
+    per_model = _COMPILED.setdefault(model, {})
+    if transform not in per_model:
+        def f(x, y, raw, params0, xb, yb):
+            loss, g = vmap(lambda p: _meta_full(model, x, y, raw, p, xb, yb, transform), randomness='different')(params0)
+            return loss.mean(), tuple(t.mean(0) for t in g)
+        per_model[transform] = torch.compile(f, dynamic=False)
+    return per_model[transform]
+
 # %% ../nbs/03_unroll.ipynb #ac6ab765
 META_MODES = ('full', 'bounded')
 
@@ -186,9 +200,13 @@ def meta_grad(model: nn.Module,
               params0: dict,  # initial weights, each (n_nets, ...)
               xb: Tensor, yb: Tensor,  # real batch and its integer labels
               transform: str = 'none', mode: str = 'full',  # 'full' (fast) or 'bounded' (memory ~ one step)
+              compile: bool = False,  # full mode through `torch.compile` (compiled on the first call per model and shapes)
              ) -> tuple:
     "Mean real-batch loss and its exact gradients `(dx, dy, draw)` over the `n_nets` initialisations."
     if mode not in META_MODES: raise ValueError(f"mode={mode!r}: choose one of {META_MODES}.")
+    if compile:
+        if mode != 'full': raise ValueError("compile=True needs mode='full' (the bounded mode's segments are not compiled).")
+        return _meta_compiled(model, transform)(x, y, raw, params0, xb, yb)
     n = next(iter(params0.values())).shape[0]
     if n == 1:
         f = _meta_autograd if mode == 'full' else _meta_bounded
@@ -240,16 +258,38 @@ def fixed_replays(model: nn.Module, theta0: dict, n: int) -> dict:
     return {k: v.expand(n, *v.shape[1:]) for k, v in theta0.items()} if stochastic_inner(model) else theta0
 
 # %% ../nbs/03_unroll.ipynb #88c1ad46
+def _device_generator(dev: torch.device) -> torch.Generator | None:
+    "The default generator of GPU `dev` (its own index, not the current GPU's); None elsewhere (the CPU's serves the CPU)."
+    if dev.type != 'cuda': return None
+    torch.cuda.init()
+    return torch.cuda.default_generators[dev.index if dev.index is not None else torch.cuda.current_device()]
+
 @contextlib.contextmanager
 def seeded(seed: int | None, device='cpu'):
-    "Inside the block random numbers (dropout masks) come from `seed`; the global generators are left as they were. `None`: no change."
+    "Inside the block random numbers (dropout masks) come from `seed` on the CPU and on `device`; both generators are restored after. `None`: no change."
     if seed is None: yield; return
-    dev = torch.device(device)
-    gpus = [dev.index if dev.index is not None else torch.cuda.current_device()] if dev.type == 'cuda' else []
-    with torch.random.fork_rng(devices=gpus):
-        torch.random.default_generator.manual_seed(seed)
-        if gpus: torch.cuda.manual_seed(seed)
+    gens = [torch.random.default_generator] + [g for g in [_device_generator(torch.device(device))] if g is not None]
+    states = [g.get_state() for g in gens]
+    try:
+        for g in gens: g.manual_seed(seed)
         yield
+    finally:
+        for g, s in zip(gens, states): g.set_state(s)
+
+# %% ../nbs/03_unroll.ipynb #8bfc6fb0
+def device_generator(seed: int, device) -> torch.Generator | None:
+    "A generator on `device` seeded with `seed`, for draws made where the tensors live; None on `meta` (no generators)."
+    dev = torch.device(device)
+    return None if dev.type == 'meta' else torch.Generator(dev).manual_seed(seed)
+
+# %% ../nbs/03_unroll.ipynb #b924ecd3
+def cuda_numerics(tf32: bool = False,  # allow TF32 in matmuls, convolutions and recurrences
+                  deterministic: bool = False):  # deterministic cuDNN algorithms (cuDNN's weight gradients otherwise vary)
+    "Set how CUDA computes for this process (the settings are global in PyTorch)."
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    torch.backends.cudnn.allow_tf32 = tf32
+    torch.backends.cudnn.deterministic = deterministic
+    if deterministic: torch.backends.cudnn.benchmark = False
 
 # %% ../nbs/03_unroll.ipynb #37ff5ade
 def replay(model: nn.Module, params0: dict, xs: Tensor, ys: Tensor, lrs: Tensor, transform: str = 'none',

@@ -58,9 +58,14 @@ def init_params(model: nn.Module,  # the network whose parameter shapes to use
 
 # %% ../../nbs/02c_registry.ipynb #3360dadc
 def init_batch(model: nn.Module, seeds: list, device=None) -> dict:
-    "Stacked draws, one per seed: a dict of `(len(seeds), ...)` tensors for `torch.func.vmap`."
-    draws = [init_params(model, s, device) for s in seeds]
-    return {k: torch.stack([d[k] for d in draws]) for k in draws[0]}
+    "Stacked draws, one per seed: a dict of `(len(seeds), ...)` tensors for `torch.func.vmap`, on `device` (default: the model's)."
+    draws = [init_params(model, s, 'cpu') for s in seeds]  # drawn on the CPU: the same numbers on every device
+    out = {k: torch.stack([d[k] for d in draws]) for k in draws[0]}
+    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    if dev.type == 'cpu': return out
+    # one host-to-device copy for all tensors of all networks, not one per tensor and network
+    flat = torch.cat([v.reshape(-1) for v in out.values()]).to(dev, non_blocking=True)
+    return {k: t.view(v.shape) for (k, v), t in zip(out.items(), flat.split([v.numel() for v in out.values()]))}
 
 # %% ../../nbs/02c_registry.ipynb #1504e95b
 def fwd(model: nn.Module, params: dict, x: Tensor) -> Tensor:

@@ -4,14 +4,19 @@
 
 # %% ../../nbs/02b_kernels.ipynb #f96a6360
 from __future__ import annotations
+import contextlib, contextvars
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['BIG_BATCH', 'MaxPool2x2', 'max_pool2', 'Conv2dFast', 'conv2d', 'any_wrapped', 'fused_ok', 'fused_rnn']
+__all__ = ['BIG_BATCH', 'MaxPool2x2', 'max_pool2', 'Conv2dFast', 'conv2d', 'any_wrapped', 'first_order', 'fused_ok', 'fused_rnn']
 
 # %% ../../nbs/02b_kernels.ipynb #23a92458
-BIG_BATCH = 64  # batches at least this large take the kernels below
+BIG_BATCH = 64  # CPU batches at least this large take the kernels below
+
+def _fast(x: Tensor) -> bool:
+    "Whether `x` takes the CPU kernels below: a large CPU batch outside `torch.compile` (which traces the native ops)."
+    return x.device.type == 'cpu' and x.shape[0] >= BIG_BATCH and not torch.compiler.is_compiling()
 
 # %% ../../nbs/02b_kernels.ipynb #d34d9c02
 class MaxPool2x2(torch.autograd.Function):
@@ -34,8 +39,8 @@ class MaxPool2x2(torch.autograd.Function):
 
 # %% ../../nbs/02b_kernels.ipynb #a48cb0a2
 def max_pool2(x: Tensor) -> Tensor:
-    "`F.max_pool2d(x, 2)`; large batches of even-sized inputs take the faster `MaxPool2x2`."
-    if x.shape[0] >= BIG_BATCH and x.shape[-1] % 2 == 0 and x.shape[-2] % 2 == 0: return MaxPool2x2.apply(x)
+    "`F.max_pool2d(x, 2)`; large CPU batches of even-sized inputs take the faster `MaxPool2x2`."
+    if _fast(x) and x.shape[-1] % 2 == 0 and x.shape[-2] % 2 == 0: return MaxPool2x2.apply(x)
     return F.max_pool2d(x, 2)
 
 # %% ../../nbs/02b_kernels.ipynb #efec6c58
@@ -60,8 +65,8 @@ class Conv2dFast(torch.autograd.Function):
 
 # %% ../../nbs/02b_kernels.ipynb #1d0213f0
 def conv2d(x: Tensor, conv: nn.Conv2d) -> Tensor:
-    "`conv(x)` for a stride-1, undilated, ungrouped `nn.Conv2d` with bias; large batches take `Conv2dFast`."
-    if x.shape[0] >= BIG_BATCH: return Conv2dFast.apply(x, conv.weight, conv.bias, conv.padding[0])
+    "`conv(x)` for a stride-1, undilated, ungrouped `nn.Conv2d` with bias; large CPU batches take `Conv2dFast`."
+    if _fast(x): return Conv2dFast.apply(x, conv.weight, conv.bias, conv.padding[0])
     return F.conv2d(x, conv.weight, conv.bias, padding=conv.padding)
 
 # %% ../../nbs/02b_kernels.ipynb #e895cc7b
@@ -75,9 +80,20 @@ def any_wrapped(ts) -> bool:
     return _is_wrapped is None or any(_is_wrapped(t) for t in ts)
 
 # %% ../../nbs/02b_kernels.ipynb #848c40c1
+_FIRST_ORDER = contextvars.ContextVar('first_order', default=False)
+
+@contextlib.contextmanager
+def first_order():
+    "Inside the block nothing is differentiated twice: CUDA recurrences may take cuDNN's kernels."
+    token = _FIRST_ORDER.set(True)
+    try: yield
+    finally: _FIRST_ORDER.reset(token)
+
+# %% ../../nbs/02b_kernels.ipynb #b5cdf852
 def fused_ok(x: Tensor, ws: list) -> bool:
-    "Whether `x` with weights `ws` may take the fused recurrence: a large CPU batch outside `torch.func` transforms."
-    return x.device.type == 'cpu' and x.shape[0] >= BIG_BATCH and not any_wrapped([x, *ws])
+    "Whether `x` with weights `ws` may take the fused recurrence: a large batch outside `torch.func` transforms, on the CPU or in a first-order CUDA pass."
+    if x.shape[0] < BIG_BATCH or any_wrapped([x, *ws]): return False
+    return x.device.type == 'cpu' or (x.device.type == 'cuda' and _FIRST_ORDER.get())
 
 # %% ../../nbs/02b_kernels.ipynb #43073870
 def fused_rnn(x: Tensor,  # inputs (N, L, D), batch first
