@@ -14,9 +14,9 @@ from .task import TextOptions, check_text
 
 # %% auto #0
 __all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'SEED_STREAMS', 'RECIPES', 'PAPER_ROWS', 'SMOKE', 'SMOKE_TEXT',
-           'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS', 'DistillConfig',
-           'validate', 'steps_per_epoch', 'schedule', 'Recipe', 'recipe_table', 'smoke', 'auto_model', 'parse_value',
-           'parse_overrides', 'Run', 'default_out_dir', 'resolve']
+           'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS', 'N_CLASSES',
+           'DistillConfig', 'validate', 'steps_per_epoch', 'schedule', 'Recipe', 'recipe_table', 'smoke', 'auto_model',
+           'parse_value', 'parse_overrides', 'data_kind', 'recipe_fits', 'Run', 'default_out_dir', 'resolve']
 
 # %% ../nbs/04a_config.ipynb #df1a23d6
 LABEL_MODES, LABEL_INITS, INIT_MODES = ('soft', 'hard'), ('onehot', 'zeros', 'uniform', 'smooth'), ('fixed', 'random')
@@ -293,7 +293,7 @@ def _check_type(k: str, v, t: type):
     if v is None: return
     ok = isinstance(v, t) and not (t in (int, float) and isinstance(v, bool)) or (t is float and isinstance(v, int) and not isinstance(v, bool)) \
          or (t in (list, tuple) and isinstance(v, (list, tuple)))
-    if not ok: raise TypeError(f"{k}={v!r} is a {type(v).__name__}; it must be a {t.__name__}.")
+    if not ok: raise ValueError(f"{k}={v!r} is a {type(v).__name__}; it must be a {t.__name__}.")
 
 # %% ../nbs/04a_config.ipynb #ce5a50aa
 _WORDS = {'true': True, 'false': False, 'none': None, 'null': None}
@@ -302,7 +302,8 @@ def parse_value(s: str):
     "A command-line value: a Python literal when `s` reads as one (true/false/none in any case too), else the string `s`."
     if s.lower() in _WORDS: return _WORDS[s.lower()]
     try: return ast.literal_eval(s)
-    except (ValueError, SyntaxError): return s  # a plain word, e.g. labels=hard
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): return s  # a plain word (labels=hard), or
+    # text that only looks like a literal: {[1]: 2} (unhashable key), '[' * 5000 (too deep)
 
 # %% ../nbs/04a_config.ipynb #5ddb925a
 def parse_overrides(items: list) -> dict:
@@ -313,6 +314,46 @@ def parse_overrides(items: list) -> dict:
         k, v = (s.strip() for s in kv.split('=', 1))
         out[k] = parse_value(v)
     return out
+
+# %% ../nbs/04a_config.ipynb #c32ae181
+N_CLASSES = {'mnist': 10, 'fashion_mnist': 10, 'cifar10': 10, 'digits': 10, 'iris': 3, 'trec6': 6, 'trec50': 50, 'sst5': 5,
+             'imdb': 2, 'polarity': 2}
+
+def data_kind(dataset: str) -> str | None:
+    "'text', 'image' or 'tabular' when the name of `dataset` tells (a `csv:` file is text), else None (an `npz:` file's, once loaded)."
+    if dataset in TEXT_DATASETS or dataset.startswith('csv:'): return 'text'
+    if dataset in ('mnist', 'fashion_mnist', 'cifar10', 'digits'): return 'image'
+    return 'tabular' if dataset == 'iris' else None
+
+
+# %% ../nbs/04a_config.ipynb #33a75bd8
+def _fitting(kind: str, binary: bool) -> str:
+    "The paper's recipes for data of `kind`, binary or not, for an error message."
+    names = [n for n in dict.fromkeys(PAPER_ROWS.values()) if data_kind(RECIPES[n].dataset) == kind
+             and (N_CLASSES[RECIPES[n].dataset] == 2) == binary]
+    return f"e.g. {', '.join(names)}" if names else f"no recipe is written for {'binary ' if binary else ''}{kind} data: set the parameters instead"
+
+def recipe_fits(name: str,                    # a recipe from `RECIPES`
+                dataset: str,                 # the dataset to run it on
+                kind: str | None = None,      # the data's kind once loaded: 'text', 'image' or 'tabular'
+                n_classes: int | None = None, # its number of classes once loaded
+               ) -> str:
+    "What running recipe `name` on `dataset` means (for the record; '' for its own dataset), or a ValueError saying why it cannot."
+    rds = RECIPES[name].dataset
+    if dataset == rds: return ''
+    if not dataset.startswith(('csv:', 'npz:')):
+        raise ValueError(f"recipe={name!r} is a recipe for dataset={rds!r}, not {dataset!r}: drop dataset=, or name one of {dataset!r}'s "
+                         "recipes (`dataset-distillation recipes`); a recipe applies to another dataset only for your own files (csv:PATH, npz:PATH).")
+    rk, rn = data_kind(rds), N_CLASSES.get(rds)
+    kind = kind or data_kind(dataset) or ('image or tabular' if rk == 'text' else None)  # an .npz never holds text
+    if kind is not None and kind != rk:
+        raise ValueError(f"recipe={name!r} is written for {rk} data ({rds}) but dataset={dataset!r} holds {kind} data: "
+                         f"{_fitting(kind.split()[0], n_classes == 2)}.")
+    if n_classes is not None and rn is not None and (n_classes == 2) != (rn == 2):
+        raise ValueError(f"recipe={name!r} is for a {'binary' if rn == 2 else f'{rn}-class'} {rk} task (written for {rds}) but "
+                         f"dataset={dataset!r} has {n_classes} classes: {_fitting(rk, n_classes == 2)}.")
+    return f"recipe {name!r}, written for {rds}, applied to {dataset}"
+
 
 # %% ../nbs/04a_config.ipynb #60da8ee4
 @dataclass
@@ -332,6 +373,7 @@ class Run:
     original: bool = False
     final_nets: int = 10
     progress: str | None = None  # 'text' for a plain progress bar
+    recipe_for: str | None = None  # the dataset the recipe was written for, when it runs on your own file instead
 
 # %% ../nbs/04a_config.ipynb #1a92b103
 def default_out_dir(dataset: str, cfg: dict, *extra) -> str:
@@ -359,10 +401,11 @@ def _base(p: dict) -> tuple:
     if name is not None:
         cfg, text, ep, paper = _flat(name)
         if ds is not None and ds != RECIPES[name].dataset:
-            raise ValueError(f"recipe={name!r} is a recipe for dataset={RECIPES[name].dataset!r}, not {ds!r}: drop dataset= or choose another recipe.")
+            recipe_fits(name, ds)  # your own file of the recipe's kind, or an error saying why not
+            return ds, name, pre or 'recipe', cfg, text, ep, None  # the paper's figure is the recipe dataset's
         return RECIPES[name].dataset, name, pre or 'recipe', cfg, text, ep, paper
-    ds = ds or 'mnist'
-    if ds not in list_datasets() and not ds.startswith(('csv:', 'npz:')):
+    ds = 'mnist' if ds is None else ds
+    if ds not in list_datasets() and not (ds.startswith(('csv:', 'npz:')) and len(ds) > 4):
         raise ValueError(f"dataset={ds!r}: unknown; choose one of {', '.join(list_datasets())}, or 'csv:PATH' / 'npz:PATH'.")
     return ds, None, 'smoke', smoke(ds), {}, (None, None), None
 
@@ -372,11 +415,14 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     if unknown := sorted(set(params) - set(PARAMS)): raise ValueError(f"Unknown parameter(s) {unknown}: known ones are {', '.join(PARAMS)}.")
     p = {k: params.get(k, d) for k, (_, d) in PARAMS.items()}
     for k, (t, _) in PARAMS.items(): _check_type(k, p[k], t)
+    for k in ('final_nets', 'outer_epochs', 'decay_epochs'):
+        if p[k] is not None and p[k] < 1: raise ValueError(f"{k}={p[k]!r}: must be an integer >= 1 (or None: from the recipe or preset).")
     ds, name, pre, cfg, text, (oe, de), paper = _base(p)
     mine = {k: p[k] for k in _CFG if p[k] is not None}
     if p['outer_epochs'] is not None: cfg = {k: v for k, v in cfg.items() if k not in _SCHEDULE}  # epochs asked for: they set the steps
     cfg = {**cfg, **mine}
     if 'classes' in cfg and isinstance(cfg['classes'], tuple): cfg['classes'] = list(cfg['classes'])
+    validate(DistillConfig(**{'model': 'mlp', **cfg}))  # before the schedule divides by batch_size
     oe, de = p['outer_epochs'] or oe, p['decay_epochs'] or de
     if oe is not None:  # the schedule in epochs, with the batch size this run uses; step counts given explicitly win
         cfg = {**schedule(oe, de, n_train or N_TRAIN.get(ds, 60000), cfg.get('batch_size', 1024)), **cfg}
@@ -387,5 +433,7 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     init = cfg.get('init', 'fixed')
     final = p['final_nets'] or (10 if init == 'fixed' else p['eval_nets'] or (200 if name else cfg.get('eval_nets', 10)))
     out = p['out_dir'] or default_out_dir(ds, cfg, *(asdict(text).values() if ds in TEXT_DATASETS or ds.startswith('csv:') else ()))
-    return Run(ds, cfg, text, out, name, RECIPES[name].note if name else '', paper, pre, p['data_dir'], p['data_opts'] or {},
-               p['baselines'], p['original'] if p['original'] is not None else name is not None, final, p['progress'])
+    sub = RECIPES[name].dataset if name and ds != RECIPES[name].dataset else None  # a recipe on your own file
+    note = (RECIPES[name].note + (f' (applied to {ds})' if sub else '')) if name else ''
+    return Run(ds, cfg, text, out, name, note, paper, pre, p['data_dir'], p['data_opts'] or {},
+               p['baselines'], p['original'] if p['original'] is not None else name is not None, final, p['progress'], sub)

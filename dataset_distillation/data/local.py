@@ -38,7 +38,7 @@ register('iris')(_bundled('iris'))
 def _labels_to_ids(labels: list[str]) -> tuple[list[int], list[str]]:
     "Indices of `labels` into their sorted unique values (numeric order when all are integers), and those values."
     uniq = set(labels)
-    key = (lambda s: (int(s), s)) if all(re.fullmatch(r'-?\d+', s) for s in uniq) else None
+    key = (lambda s: (int(s), s)) if all(re.fullmatch(r'-?\d{1,18}', s) for s in uniq) else None  # int() refuses huge ones
     classes = sorted(uniq, key=key); ix = {c: i for i, c in enumerate(classes)}
     return [ix[s] for s in labels], classes
 
@@ -49,9 +49,11 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def _decode(data: bytes, path: Path, encoding: str) -> str:
     "Text of file `path` (bytes `data`) in `encoding`, or an error naming the file, byte offset, line and encoding to pass."
+    known = "e.g. 'utf-8', 'cp1252', 'latin-1'"
     try: utf8 = codecs.lookup(encoding).name == 'utf-8'
-    except (LookupError, TypeError): raise ValueError(f"encoding={encoding!r} is not a text encoding Python knows; e.g. 'utf-8', 'cp1252', 'latin-1'") from None
+    except (LookupError, TypeError): raise ValueError(f"encoding={encoding!r} is not a text encoding Python knows; {known}") from None
     try: return data.decode('utf-8-sig' if utf8 else encoding)
+    except LookupError: raise ValueError(f"encoding={encoding!r} is a codec but not a text encoding; {known}") from None  # rot13, base64
     except UnicodeDecodeError as e:
         if data[:2] in (b'\xff\xfe', b'\xfe\xff'): hint = "it starts with a UTF-16 byte-order mark: pass encoding='utf-16'"
         elif not utf8 and _decodes(data, 'utf-8'): hint = "it decodes as UTF-8: pass encoding='utf-8'"
@@ -61,27 +63,48 @@ def _decode(data: bytes, path: Path, encoding: str) -> str:
         line = data.count(b'\n', 0, e.start) + 1
         raise ValueError(f"{path.name} is not valid {encoding}: byte {data[e.start:e.start + 1]!r} at byte offset {e.start} "
                          f"(line {line}) cannot be decoded; {hint}") from None
+    except UnicodeError as e: raise ValueError(f"{path.name} is not valid {encoding} ({e}); {known}") from None  # e.g. idna
 
 # %% ../../nbs/00e_data_local.ipynb #966ea1b8
-def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str | int, encoding: str = 'utf-8') -> tuple[list[str], list[str]]:
-    "Texts and label strings from the CSV/TSV `path` with a header row, decoded with `encoding`."
+def _read_bytes(path: Path) -> bytes:
+    "Bytes of the user's file `path`, or an error naming it."
     if not path.is_file(): raise FileNotFoundError(f"{path} does not exist")
+    try: return path.read_bytes()
+    except OSError as e: raise ValueError(f"{path.name} cannot be read ({e.strerror or e})") from None
+
+def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str | int, encoding: str = 'utf-8') -> tuple[list[str], list[str], str]:
+    "Texts, label strings and the label column's name from the CSV/TSV `path` with a header row, decoded with `encoding`."
     sep = sep or ('\t' if path.suffix.lower() in ('.tsv', '.tab') else ',')
-    text = _decode(path.read_bytes(), path, encoding)
-    rows = [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=sep) if r]
+    if not (isinstance(sep, str) and len(sep) == 1 and sep not in '"\r\n'):
+        raise ValueError(f"sep={sep!r}: the column separator must be one character other than a quote or a line break, e.g. ',' or '\\t'")
+    text = _decode(_read_bytes(path), path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=''), delimiter=sep)
+    try: rows = [r for r in reader if r]
+    except csv.Error as e: raise ValueError(f"{path.name} is not a readable CSV: {e} (line {reader.line_num}, sep={sep!r})") from None
     if len(rows) < 2: raise ValueError(f"{path.name} has no data rows: expected a header row, then one row per example")
     head = rows[0]
     def col(c, what):
-        if isinstance(c, int) and 0 <= c < len(head): return c
+        if isinstance(c, int) and not isinstance(c, bool) and 0 <= c < len(head): return c
         if c in head: return head.index(c)
         raise ValueError(f"{path.name} has no {what} column {c!r}; its columns are {head} (sep={sep!r}). "
                          f"Pass {what}_col=NAME (or a 0-based index), or sep= if the columns were split wrongly")
     ti, li = col(text_col, 'text'), col(label_col, 'label')
+    if ti == li: raise ValueError(f"{path.name}: text_col={text_col!r} and label_col={label_col!r} are the same column, {head[ti]!r}")
     if bad := next((i for i, r in enumerate(rows[1:], 2) if len(r) != len(head)), None):
         raise ValueError(f"{path.name}: row {bad} has {len(rows[bad - 1])} fields but the header has {len(head)} (sep={sep!r})")
-    return [r[ti] for r in rows[1:]], [r[li].strip() for r in rows[1:]]
+    labels = [r[li].strip() for r in rows[1:]]
+    if (bad := next((i for i, s in enumerate(labels, 2) if not s), None)) is not None:
+        raise ValueError(f"{path.name}: row {bad} has an empty label in column {head[li]!r}; fill it in or drop the row")
+    return [r[ti] for r in rows[1:]], labels, head[li]
 
 # %% ../../nbs/00e_data_local.ipynb #aa26b503
+def _two_classes(y: list, path: Path, what: str, after: str = '', hint: str = ''):
+    "Refuse labels `y` of `path` with fewer than two distinct values: no classifier can be distilled from them."
+    if len(set(y)) < 2:
+        fix = '; add rows or lower test_frac' if after else hint
+        raise ValueError(f"{path.name}: {what} holds one class, {y[0]!r}, in all {len(y)} rows{after}; "
+                         f"a classifier needs at least 2 classes{fix}")
+
 @register('csv:')
 def _load_csv(path: Path,
               text_col: str | int = 'text',   # column holding the text
@@ -93,25 +116,59 @@ def _load_csv(path: Path,
               encoding: str = 'utf-8',        # text encoding of the file(s), e.g. 'cp1252' or 'latin-1'
              ) -> dict:
     "A text dataset from a CSV/TSV file; test from `test_path` or a seeded `test_frac` split."
-    x, y = _read_table(path, sep, text_col, label_col, encoding)
-    if test_path: (xt, yt), split = _read_table(Path(test_path).expanduser(), sep, text_col, label_col, encoding), f'test file {test_path}'
+    x, y, lab = _read_table(path, sep, text_col, label_col, encoding)
+    _two_classes(y, path, f'the label column {lab!r}', hint=' (is it the right column?)')  # before any split: refused naming the file and column
+    if test_path: (xt, yt, _), split = _read_table(Path(test_path).expanduser(), sep, text_col, label_col, encoding), f'test file {test_path}'
     else:
         tr, te = split_indices(np.array(y), test_frac, seed)
         x, xt, y, yt = [x[i] for i in tr], [x[i] for i in te], [y[i] for i in tr], [y[i] for i in te]
         split = f'test_frac={test_frac}, seed={seed}'
+        _two_classes(y, path, f'the label column {lab!r}', f' of the training part (after holding out {split})')
     ids, classes = _labels_to_ids(y + yt)
     return pack('text', x, ids[:len(y)], xt, ids[len(y):], classes, source=str(path), split=split)
 
 # %% ../../nbs/00e_data_local.ipynb #6a432884
+_F32_MAX = float(np.finfo(np.float32).max)
+
 def _as_inputs(x: np.ndarray, what: str) -> tuple[str, np.ndarray, float | None]:
-    "Kind, array in the library's layout, and scale of inputs `x` (see the rules above)."
+    "Kind, array in the library's layout, and scale of inputs `x` (see the rules above); refuses what cannot be distilled."
     if x.dtype.kind not in 'biuf': raise ValueError(f"{what} has dtype {x.dtype}; inputs must be numeric")
     if x.ndim == 4:
         if x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3): x = x.transpose(0, 3, 1, 2)  # NHWC -> NCHW
     elif x.ndim == 3: x = x[:, None]
     elif x.ndim != 2: raise ValueError(f"{what} has shape {x.shape}; expected (n, d) features or (n, H, W), (n, C, H, W), (n, H, W, C) images")
+    if 0 in x.shape: raise ValueError(f"{what} has shape {x.shape}: it needs at least one row and no empty dimension")
     kind = 'tabular' if x.ndim == 2 else 'image'
-    return kind, x, (255 if kind == 'image' and x.dtype.kind in 'biu' else None)
+    if x.dtype.kind == 'f':  # NaN or inf would be distilled silently; float64 beyond float32's range becomes inf
+        if n := int((~np.isfinite(x)).sum()): raise ValueError(f"{what} holds {n:,} values that are not finite (NaN or inf) "
+                                                             f"of {x.size:,}; drop or fill them")
+        if (m := float(np.abs(x).max())) > _F32_MAX: raise ValueError(f"{what} holds values up to {m:.3g}, beyond float32; rescale them")
+    if kind == 'image' and x.dtype.kind in 'iu' and (x.min() < 0 or x.max() > 255):
+        raise ValueError(f"{what} holds integers from {x.min()} to {x.max()}, but integer images are read as 0-255 "
+                         "(divided by 255); pass floats in [0, 1] instead")
+    return kind, x, (255 if kind == 'image' and x.dtype.kind in 'iu' else None)
+
+# %% ../../nbs/00e_data_local.ipynb #b8457d15
+_MAX_CLASSES = 100_000  # integer labels are class indices: a larger one is an id or a target, not a class
+
+def _npz_labels(y: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:
+    "Class indices and names of labels `y`: integers (or integer-valued floats) keep their values, strings map to sorted names."
+    if y.dtype.kind == 'b': y = y.astype(np.int64)
+    if y.dtype.kind == 'f':
+        if n := int((~np.isfinite(y)).sum()): raise ValueError(f"{what} holds {n:,} labels that are not finite (NaN or inf)")
+        if len(frac := y[y != np.round(y)]):
+            raise ValueError(f"{what} holds labels that are not whole numbers, e.g. {frac[0]:g}: labels must be class indices "
+                             "(integers or integer-valued floats) or class names (strings); a regression target is not a class")
+    if y.dtype.kind in 'iuf':
+        if y.min() < 0: raise ValueError(f"{what}: integer labels must be >= 0, found {y.min():g}")
+        if y.max() >= _MAX_CLASSES: raise ValueError(f"{what}: integer labels are class indices 0..K-1, but the largest is "
+                                                     f"{y.max():g}; map them to 0..K-1 (at most {_MAX_CLASSES:,} classes)")
+        return y.astype(np.int64), [str(i) for i in range(int(y.max()) + 1)]
+    if y.dtype.kind not in 'US': raise ValueError(f"{what} has dtype {y.dtype}; labels must be integers or strings")
+    names = [v.decode('utf-8', 'replace').strip() if isinstance(v, bytes) else v.strip() for v in y.tolist()]
+    if '' in names: raise ValueError(f"{what} holds an empty label at row {names.index('')}; fill it in or drop the row")
+    ids, classes = _labels_to_ids(names)
+    return np.array(ids, dtype=np.int64), classes
 
 # %% ../../nbs/00e_data_local.ipynb #57bbd9a7
 @register('npz:')
@@ -123,22 +180,27 @@ def _load_npz(path: Path,
     if not path.is_file(): raise FileNotFoundError(f"{path} does not exist")
     try:
         with np.load(path, allow_pickle=False) as z: a = {k: z[k] for k in z.files}
-    except (ValueError, OSError, zipfile.BadZipFile) as e: raise ValueError(f"{path.name} is not a readable .npz of plain arrays ({e})") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e: raise ValueError(f"{path.name} is not a readable .npz of plain arrays ({e})") from None
     if not {'x', 'y'} <= set(a) or ('x_test' in a) != ('y_test' in a):
         raise ValueError(f"{path.name} must hold arrays 'x' and 'y', and optionally both 'x_test' and 'y_test'; it holds {sorted(a)}")
-    kind, x, scale = _as_inputs(a['x'], f"{path.name}['x']"); y = a['y']
+    kind, x, scale = _as_inputs(a['x'], f"{path.name}['x']")
+    xt = None
     if 'x_test' in a:
-        k2, xt, _ = _as_inputs(a['x_test'], f"{path.name}['x_test']"); yt, split = a['y_test'], 'x_test / y_test'
+        k2, xt, _ = _as_inputs(a['x_test'], f"{path.name}['x_test']")
         if (k2, xt.shape[1:], xt.dtype.kind) != (kind, x.shape[1:], x.dtype.kind):
             raise ValueError(f"{path.name}: x_test {a['x_test'].shape} {a['x_test'].dtype} does not match x {a['x'].shape} {a['x'].dtype}")
-    else:
-        if len(x) != len(y): raise ValueError(f"{path.name}: {len(x)} inputs in 'x' but {len(y)} labels in 'y'")
+    for xx, n in ((x, 'x'), (xt, 'x_test')):
+        yy = a.get('y' + n[1:])
+        if xx is not None and (yy.ndim != 1 or len(yy) != len(xx)):
+            raise ValueError(f"{path.name}: '{n}' has {len(xx)} rows but its labels 'y{n[1:]}' have shape {yy.shape}; expected ({len(xx)},)")
+    try: yy = np.concatenate([a['y'], a['y_test']]) if xt is not None else a['y']  # one class list for both parts
+    except TypeError: raise ValueError(f"{path.name}: labels 'y' ({a['y'].dtype}) and 'y_test' ({a['y_test'].dtype}) "
+                                       "are of different kinds; give both integers or both strings") from None
+    ids, classes = _npz_labels(yy, f"{path.name}['y']")
+    y, yt = ids[:len(x)], ids[len(x):]
+    _two_classes([classes[i] for i in y], path, "'y'")
+    if xt is None:
         tr, te = split_indices(y, test_frac, seed); x, xt, y, yt, split = x[tr], x[te], y[tr], y[te], f'test_frac={test_frac}, seed={seed}'
-    for xx, yy, n in ((x, y, 'x'), (xt, yt, 'x_test')):
-        if len(xx) != len(yy) or yy.ndim != 1: raise ValueError(f"{path.name}: '{n}' has {len(xx)} rows but its labels have shape {yy.shape}")
-    yy = np.concatenate([y, yt])
-    if yy.dtype.kind in 'iu' or (yy.dtype.kind == 'f' and np.all(yy == np.round(yy))):
-        if yy.min() < 0: raise ValueError(f"{path.name}: integer labels must be >= 0, found {yy.min()}")
-        ids, classes = yy.astype(np.int64), [str(i) for i in range(int(yy.max()) + 1)]
-    else: ids, classes = _labels_to_ids([str(s) for s in yy])
-    return pack(kind, x, ids[:len(y)], xt, ids[len(y):], classes, scale=scale, source=str(path), split=split)
+        _two_classes([classes[i] for i in y], path, "'y'", f' of the training part (after holding out {split})')
+    else: split = 'x_test / y_test'
+    return pack(kind, x, y, xt, yt, classes, scale=scale, source=str(path), split=split)

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00b_data_registry.ipynb #8e1b5dd2
 from __future__ import annotations
-import hashlib, inspect, io, json, os
+import hashlib, inspect, io, json, math, os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,8 +102,12 @@ def _to_dataset(name: str, raw: dict) -> Dataset:
     "The `Dataset` for a loader's `raw` output: images and tables become float32, images divided by their scale."
     s = raw['scale']
     f = (lambda x: x) if raw['kind'] == 'text' else (lambda x: x.to(torch.float32, copy=True).div_(s) if s else x.float())  # no temporary copy
-    return Dataset(name, raw['kind'], f(raw['x_train']), raw['y_train'], f(raw['x_test']), raw['y_test'],
-                   list(raw['classes']), dict(raw['meta']))
+    ds = Dataset(name, raw['kind'], f(raw['x_train']), raw['y_train'], f(raw['x_test']), raw['y_test'],
+                 list(raw['classes']), dict(raw['meta']))
+    if ds.mean is not None and not all(math.isfinite(v) for v in (*ds.mean, *ds.std)):  # float32 sums of huge values overflow
+        raise ValueError(f"{name}: the mean or standard deviation of the training inputs is not finite (values up to "
+                         f"{ds.x_train.abs().max().item():.3g}); rescale the inputs")
+    return ds
 
 # %% ../../nbs/00b_data_registry.ipynb #596f2dde
 def split_indices(y, # labels, one per example
