@@ -94,7 +94,7 @@ def save_distilled(distilled: DistilledSet, path) -> Path:
 
 # %% ../nbs/04_distilled.ipynb #c2a13a2a
 def load_distilled(path, device='cpu') -> DistilledSet:
-    "Read a distilled-set file written by `save_distilled`."
+    "Read a distilled-set file written by `save_distilled`; a damaged or non-finite one is refused, naming the file."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"No distilled-set file at {path}.")
     try:
@@ -104,9 +104,18 @@ def load_distilled(path, device='cpu') -> DistilledSet:
         raise ValueError(f"{path} is not a readable distilled-set file (truncated or corrupt?): {e}") from None
     if header.get('format') != FORMAT or not {'data', 'labels', 'lrs'} <= tensors.keys():
         raise ValueError(f"{path} is a safetensors file but not a distilled set (format={header.get('format')!r}).")
+    if odd := sorted(set(header) - {'format', 'format_version', 'meta', 'sha256'}):  # e.g. a damaged 'sha256' key: unchecked
+        raise ValueError(f"{path} has a corrupt header (unknown keys {odd}); it cannot be read.")
     if 'sha256' in header and _digest(tensors, header.get('meta', '')) != header['sha256']:  # files of 0.1.0 have none
         raise ValueError(f"{path} was altered or corrupted: its contents do not match the sha256 in its header.")
-    if int(header.get('format_version', 0)) > FORMAT_VERSION:
-        raise ValueError(f"{path} uses distilled-set format {header['format_version']}, newer than this library's "
+    try: version, meta = int(header.get('format_version', 0)), json.loads(header.get('meta', '{}'))
+    except ValueError: raise ValueError(f"{path} has a corrupt header (format_version or meta); it cannot be read.") from None
+    if version > FORMAT_VERSION:
+        raise ValueError(f"{path} uses distilled-set format {version}, newer than this library's "
                          f"{FORMAT_VERSION}: upgrade dataset_distillation to read it.")
-    return DistilledSet(tensors['data'], tensors['labels'], tensors['lrs'], json.loads(header['meta']))
+    for k in ('data', 'labels', 'lrs'):  # a run that diverged saves NaNs faithfully: refuse them here, not in a replay
+        if n := int((~torch.isfinite(tensors[k])).sum()):
+            raise ValueError(f"{path}: tensor '{k}' holds {n:,} values that are not finite (NaN or inf) of "
+                             f"{tensors[k].numel():,}; the run that wrote it diverged.")
+    try: return DistilledSet(tensors['data'], tensors['labels'], tensors['lrs'], meta if isinstance(meta, dict) else {})
+    except (ValueError, IndexError) as e: raise ValueError(f"{path}: {e}") from None
