@@ -127,7 +127,7 @@ def retrain(model: nn.Module, params0: dict,  # initial weights, `(n, ...)` stac
         buf = {k: r.momentum * buf[k] + g[k] + r.weight_decay * p[k] for k in p}
         return {k: p[k] - lr * buf[k] for k in p}, buf
     f = vmap(step, in_dims=(0, 0, None if r.augment is None else 0, None), randomness='different')
-    gen = torch.Generator(x.device).manual_seed(seed_of(seed, 'augment'))
+    gen = None if r.augment is None else torch.Generator(x.device).manual_seed(seed_of(seed, 'augment'))
     n, parts = next(iter(params0.values())).shape[0], []
     with torch.no_grad(), train_mode(model, inner_train(model)), seeded(seed_of(seed, 'retrain'), x.device):
         for s in chunks(n, net_chunk):
