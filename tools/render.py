@@ -6,7 +6,8 @@
     python tools/render.py execute NB [NB ...] # run notebooks in place, keeping their outputs (figures as png)
 
 Directives: `hide`, `include: false`, `default_exp`, `exporti` drop a cell; `echo: false` drops its
-code; `output: false` drops its outputs; `hide_line` drops a line; other `#|` lines are stripped.
+code; `output: false` drops its outputs; `hide_line` drops a line; other `#|` lines are stripped. `execute` skips
+`eval: false` cells. Local images resolve against the notebook's folder, then the repository root (README paths).
 """
 import argparse, configparser, copy, html, json, re, sys
 from pathlib import Path
@@ -92,7 +93,7 @@ def _fix_links(body: str, page: Path, pages: dict) -> str:
         if new is None: print(f'warning: {page.name}: link {m[1]!r} is not a notebook that was rendered')
         return f'href="{new or m[1]}"'
     def src(m):
-        f = (page.parent/m[1]).resolve()
+        f = next((b/m[1] for b in (page.parent, ROOT) if (b/m[1]).is_file()), page.parent/m[1]).resolve()
         if not f.is_file(): print(f'warning: {page.name}: image {m[1]!r} not found'); return m[0]
         return f'src="data:{mimetypes.guess_type(f.name)[0]};base64,{base64.b64encode(f.read_bytes()).decode()}"'
     body = re.sub(r'href="(?![a-z]+:|#)([^"]+\.ipynb(?:#[^"]*)?)"', href, body)
@@ -117,6 +118,10 @@ def docs(out: Path) -> int:
                                            f'<style>{css}</style></head><body>{nav}{_fix_links(body, p, names)}</body></html>')
     print(f'wrote {len(pages)} pages to {out}'); return 0
 
+def _no_eval(cell) -> bool:
+    "True for a code cell marked `#| eval: false`: `execute` skips it, as nbdev's tests do."
+    return cell.cell_type == 'code' and bool(re.search(r'^#\|\s*eval:\s*false\s*$', cell.source, re.M))
+
 def execute(paths: list[str]) -> int:
     "Run each notebook top to bottom in its own folder and save it with its outputs, then `nbdev_clean` it."
     import os
@@ -127,7 +132,7 @@ def execute(paths: list[str]) -> int:
     for name in paths:
         src = Path(name).resolve()
         here = os.getcwd(); os.chdir(src.parent)
-        try: CaptureShell(path=src.parent, mpl_format='png').execute(src, src, exc_stop=True)  # png: half the bytes of the retina default
+        try: CaptureShell(path=src.parent, mpl_format='png').execute(src, src, exc_stop=True, preproc=_no_eval)  # png: half the bytes of the retina default
         except Exception as e: print(f'error: {name} stopped at a failing cell ({type(e).__name__}: {e}); the file is unchanged'); return 1
         finally: os.chdir(here)
         nbdev_clean(fname=str(src))
