@@ -39,7 +39,7 @@ def init_distributed(backend: str | None = None,  # 'gloo' or 'nccl'; default: n
         if local >= (n := torch.cuda.device_count()):
             raise ValueError(f"LOCAL_RANK={local} but only {n} GPU(s) are visible: start at most {n} processes per node (--nproc_per_node {n}).")
         torch.cuda.set_device(local); dev = torch.device('cuda', local)
-    if world > 1 and not dist.is_initialized():
+    if (world > 1 or 'WORLD_SIZE' in os.environ) and not dist.is_initialized():  # under torchrun, a group even of one
         if not dist.is_available(): raise RuntimeError("This PyTorch build has no torch.distributed: install a build with it to run on several processes.")
         dist.init_process_group(backend, init_method='env://', rank=rank, world_size=world)
     return rank, world, dev
@@ -201,12 +201,12 @@ def main(argv: list | None = None) -> dict | None:
             if rank != 0: return None
             save_distilled(dset, out/'distilled.safetensors')
             rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), params=a.params, recipe=r.recipe,
-                                distributed={'world': world, 'split': d.split, 'backend': dist.get_backend() if world > 1 else None})
+                                distributed={'world': world, 'split': d.split, 'backend': dist.get_backend() if dist.is_initialized() else None})
             atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
             atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))
             return rec
     finally:
-        if world > 1 and dist.is_initialized(): dist.destroy_process_group()
+        if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/10_distributed.ipynb #7997ad48
 if __name__ == '__main__' and getattr(globals().get('__spec__'), 'name', '') == 'dataset_distillation.distributed':
