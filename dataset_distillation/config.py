@@ -176,7 +176,7 @@ RECIPES['mnist_quick'] = Recipe('mnist', "main job: MNIST fixed init, 10 images,
 # beyond the paper (labelled rows beside the paper's, same images and unrolled steps): the paper's schedule with the moving average
 RECIPES.update({f'{k}_avg': Recipe('mnist', f"beyond the paper: {k}'s recipe with the moving average of the sets (average=0.995)",
                                    {'average': 0.995}, base=k) for k in ('mnist_fixed_10', 'mnist_fixed_5')})
-# beyond the paper: the winner of a schedule screen on a fifth of the paper's schedule (experiments/paper_results,
+# beyond the paper: the winner of a schedule screen on a fifth of the paper's schedule (paper/paper_results,
 # "a schedule screen"; ranked on 10,000 training samples): the outer lr tripled, with the moving average of the sets
 RECIPES.update({f'{k}_lr03_avg': Recipe('mnist', f"beyond the paper: {k}'s recipe with outer lr 0.03 and the moving average of the sets (average=0.995)",
                                         {'lr': 0.03, 'average': 0.995}, base=k) for k in ('mnist_fixed_10', 'mnist_fixed_5')})

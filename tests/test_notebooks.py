@@ -1,5 +1,5 @@
-"""The default test suite: every notebook under nbs/ runs as one test (cells flagged with
-settings.ini's `tst_flags` skipped), plus the repository checks CI relies on."""
+"""The default test suite: every notebook under nbs/ and under paper/ (the reproduction wing) runs as one test
+(cells flagged with settings.ini's `tst_flags` skipped), plus the repository checks CI relies on."""
 import configparser, filecmp, os, shutil, subprocess, sys
 from pathlib import Path
 import pytest
@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
 cfg = cfg['DEFAULT']
 NBS, LIB = ROOT/cfg['nbs_path'], ROOT/cfg['lib_path']
+PAPER = ROOT/'paper'  # the reproduction wing: its notebooks run with paper/ as their folder, beside report.py
 SKIP = cfg.get('tst_flags', '').split()
 BIN = Path(sys.executable).parent
 
@@ -18,6 +19,12 @@ def _notebooks():
         if any(part.startswith(('_', '.')) for part in rel.parts) or '.ipynb_checkpoints' in rel.parts: continue
         yield rel
 
+def _paper_notebooks():
+    "The reproduction wing's notebooks, named `paper/NAME.ipynb`."
+    for p in sorted(PAPER.glob('*.ipynb')): yield f'paper/{p.name}'
+
+def _path(nb: str) -> Path: return ROOT/nb if nb.startswith('paper/') else NBS/nb
+
 RUN_NB = """
 import sys, torch
 from pathlib import Path
@@ -27,11 +34,12 @@ print(f'{sys.argv[1]}: {secs:.1f}s')
 sys.exit(0 if ok else 1)
 """
 
-@pytest.mark.parametrize('nb', [str(p) for p in _notebooks()])
+@pytest.mark.parametrize('nb', [str(p) for p in _notebooks()] + list(_paper_notebooks()))
 def test_notebook(nb):
     "Execute one notebook top to bottom in a fresh interpreter."
     env = {**os.environ, 'MPLBACKEND': 'Agg', 'PYTHONHASHSEED': '0'}
-    r = subprocess.run([sys.executable, '-c', RUN_NB, str(NBS/nb), ' '.join(SKIP)], cwd=NBS,
+    cwd = PAPER if nb.startswith('paper/') else NBS
+    r = subprocess.run([sys.executable, '-c', RUN_NB, str(_path(nb)), ' '.join(SKIP)], cwd=cwd,
                        capture_output=True, text=True, env=env)
     assert r.returncode == 0, f'{nb} failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}'
 
@@ -60,10 +68,12 @@ def test_export_leaves_package_unchanged(tmp_path):
     assert not changed, f'run nbdev_export and commit; it changes: {changed}'
 
 def test_clean_leaves_notebooks_unchanged(tmp_path):
-    "`nbdev_clean` must not change any notebook: they are committed clean."
+    "`nbdev_clean` must not change any notebook, the reproduction wing's included: they are committed clean."
     work = _copy_tree(tmp_path/'repo')
     subprocess.run([str(BIN/'nbdev_clean')], cwd=work, check=True, capture_output=True)
-    changed = _diff(ROOT, work, f"{cfg['nbs_path']}/**/*.ipynb")
+    if (work/'paper').is_dir():  # outside nbs_path: cleaned by name
+        subprocess.run([str(BIN/'nbdev_clean'), '--fname', 'paper'], cwd=work, check=True, capture_output=True)
+    changed = _diff(ROOT, work, f"{cfg['nbs_path']}/**/*.ipynb") + _diff(ROOT, work, 'paper/*.ipynb')
     assert not changed, f'run nbdev_clean and commit; it changes: {changed}'
 
 def test_readme_up_to_date():

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Figures for finished runs: `python tools/figures.py [results/RUN ...]` (default: every run in results/).
+"""Figures for finished runs: `python paper/figures.py [results/RUN ...]` (default: every run in results/).
 
 For each run folder holding `distilled.safetensors` (and `history.json`), writes small PNGs beside
 them: the distilled images with their top-3 labels (paper Figures 1/5/7/8) and the label matrix
@@ -36,7 +36,7 @@ def figures(run: Path):
 
 def size_figure(root: Path = ROOT/'results'):
     "Figure 6 (accuracy against the number of distilled images) from the finished size-sweep runs, with d_90."
-    from dataset_distillation.report import collect, size_sweep
+    from report import collect, size_sweep  # paper/ is on the path when run as a script
     sweep = size_sweep(collect(root))
     if not sweep['sizes']: return
     fig = plots.plot_accuracy_vs_size(sweep['sizes'], sweep['accs'], full_acc=sweep['original_accuracy'],

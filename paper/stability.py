@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Why late training swings: how sensitive a finished fixed-init set's accuracy is to its learned step sizes and labels.
 
-    python tools/stability.py [RUN ...]   (default: mnist_fixed_sldd_10_lr01 mnist_fixed_sldd_5_lr01)
+    python paper/stability.py [RUN ...]   (default: mnist_fixed_sldd_10_lr01 mnist_fixed_sldd_5_lr01)
 
 For each finished run under results/: the learned step sizes and label scale, the swing of its periodic test
 accuracy (largest drop between consecutive evaluations in the last half of the run), and the test accuracy
@@ -16,8 +16,8 @@ from dataset_distillation.config import resolve
 from dataset_distillation.data import load
 from dataset_distillation.distilled import DistilledSet, load_distilled
 from dataset_distillation.evaluate import evaluate_protocol
-from dataset_distillation.report import late_swings
 from dataset_distillation.task import make_task
+from report import late_swings  # paper/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = [0.90, 0.95, 0.98, 0.99, 1.0, 1.01, 1.02, 1.05, 1.10]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Long runs of named recipes, resumable: `python tools/paper_runs.py NAME [NAME ...] [--seeds 1 2 ...]`.
+"""Long runs of named recipes, resumable: `python paper/runs.py NAME [NAME ...] [--seeds 1 2 ...]`.
 
 Every run is a recipe of `dataset_distillation.config.RECIPES` (`--list` prints them), run through the
 experiment's one entry point (`experiment.run_experiment`). A run is called NAME, or NAME_seedN with
@@ -63,7 +63,7 @@ def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
 def _finished(name: str):
     "results.json of the finished run `name`, its resolved recipe, its task and its distilled set."
     dst = ROOT/'results'/name
-    if not (dst/'results.json').exists(): sys.exit(f"{dst/'results.json'} not found: run `python tools/paper_runs.py {name}` to the end first.")
+    if not (dst/'results.json').exists(): sys.exit(f"{dst/'results.json'} not found: run `python paper/runs.py {name}` to the end first.")
     rec = json.loads((dst/'results.json').read_text())
     from dataset_distillation.data import load
     r = resolve({'recipe': rec.get('recipe') or name, 'seed': rec['config']['seed']})
@@ -145,12 +145,12 @@ def refresh_original(name: str):
 
 def write_seed_study(recipes=None):
     "results/seed_study.json (every seed, mean +- sd, min and max of the final and selected sets) and the same as a markdown table."
-    from dataset_distillation.report import SEED_RECIPES, collect, seed_study, seed_table
+    from report import SEED_RECIPES, collect, seed_study, seed_table  # paper/ is on the path when run as a script
     records = collect(ROOT/'results')
     study = {r: seed_study(records, r) for r in recipes or SEED_RECIPES}
     atomic_write(ROOT/'results'/'seed_study.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
     md = ('# Seed studies\n\nEvery finished run of each recipe, one per seed, from `results/`; written by '
-          '`python tools/paper_runs.py --seed-study`. "selected" is the set kept by `select_on` (training samples, never the test set).\n\n'
+          '`python paper/runs.py --seed-study`. "selected" is the set kept by `select_on` (training samples, never the test set).\n\n'
           + seed_table(records, list(study)) + '\n')
     atomic_write(ROOT/'results'/'seed_study.md', lambda tmp: Path(tmp).write_text(md))
     for r, s in study.items(): print(f"{r:24s} seeds {[x['seed'] for x in s['runs']]}")
@@ -199,5 +199,5 @@ if __name__ == '__main__':
             if a.original: refresh_original(name)
             if a.reload_check: reload_check(name)
             continue
-        if name not in RECIPES: sys.exit(f"{name!r} is not a recipe; `python tools/paper_runs.py --list` shows them.")
+        if name not in RECIPES: sys.exit(f"{name!r} is not a recipe; `python paper/runs.py --list` shows them.")
         for seed in a.seeds or [None]: run(name, seed, parse_overrides(a.set), a.tag)
