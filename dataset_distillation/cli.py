@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse, ast, difflib, json, os, sys
 from pathlib import Path
 import dataset_distillation
-from .config import parse_value, resolve
+from .config import parse_value, recipe_fits, resolve
 
 # %% auto #0
-__all__ = ['notebook_path', 'notebook_params', 'recipes', 'check_params', 'run_notebook', 'parser', 'main']
+__all__ = ['notebook_path', 'notebook_params', 'recipes', 'check_params', 'execute', 'run_notebook', 'parser', 'main']
 
 # %% ../nbs/12_cli.ipynb #49baa85d
 _NB = Path('experiments')/'distill.ipynb'
@@ -54,6 +54,35 @@ def check_params(params: dict, # parameter name -> value, as given with -p
     resolve(params)  # the one resolver: names, types, ranges and the recipe, before anything runs
     return params
 
+# %% ../nbs/12_cli.ipynb #c7482732
+def _kernel_options() -> dict:
+    "papermill options that encrypt the kernel's transport (CurveZMQ) where jupyter_client, pyzmq and the kernel can."
+    import zmq
+    from jupyter_client.manager import KernelManager
+    if 'transport_encryption' not in KernelManager.class_trait_names() or not zmq.has('curve'): return {}  # too old
+    from traitlets.config import Config
+    return {'config': Config({'KernelManager': {'transport_encryption': 'auto'}})}  # 'auto': if the kernelspec can
+
+def execute(nb: Path,               # the notebook to run
+            out: Path,              # the output folder: gets `distill.ipynb` (`distill.failed.ipynb` if the run fails)
+            parameters: dict,       # papermill parameters
+            progress: bool = True,  # papermill's cell progress bar
+            log_output: bool = False, # stream the notebook's printed output
+           ) -> Path:
+    "Run notebook `nb` with `parameters` into folder `out`; a failure leaves a finished run's notebook there untouched."
+    import papermill as pm
+    running, done, failed = out/f'distill.running-{os.getpid()}.ipynb', out/'distill.ipynb', out/'distill.failed.ipynb'
+    try: pm.execute_notebook(str(nb), str(running), parameters=parameters, cwd=os.getcwd(), kernel_name='python3',
+                             progress_bar=progress, log_output=log_output, **_kernel_options())
+    except BaseException as e:  # a failure, or Ctrl-C: keep what ran, under the name of a failure
+        if running.exists(): os.replace(running, failed)
+        if isinstance(e, pm.PapermillExecutionError):
+            raise RuntimeError(f"the experiment notebook stopped with {e.ename}: {e.evalue} "
+                               f"(executed notebook: {failed})") from None
+        raise
+    os.replace(running, done); failed.unlink(missing_ok=True)  # the run succeeded: an older failure no longer applies
+    return done
+
 # %% ../nbs/12_cli.ipynb #15a913d9
 _NO_PAPERMILL = ("running the experiment notebook needs papermill and ipykernel: "
                  "pip install \"dataset-distillation[run]\" (or pip install papermill ipykernel)")
@@ -70,14 +99,13 @@ def run_notebook(params: dict,                # notebook parameters, e.g. {'data
         if out_dir is not None: raise ValueError("give the output folder once: -o OUT_DIR or -p out_dir OUT_DIR, not both")
         out_dir = params.pop('out_dir')
     check_params(params, notebook_params(nb))
-    try: import papermill as pm
+    try: import papermill  # noqa: F401
     except ImportError: raise ImportError(_NO_PAPERMILL) from None
-    out = Path(out_dir or resolve(params).out_dir).expanduser().resolve()
+    r = resolve(params)
+    if r.recipe_for: print(f"{recipe_fits(r.recipe, r.dataset)}: its settings, its schedule in epochs, no paper figure")
+    out = Path(out_dir or r.out_dir).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
-    try: pm.execute_notebook(str(nb), str(out/'distill.ipynb'), parameters={**params, 'out_dir': str(out)}, cwd=os.getcwd(),
-                             kernel_name='python3', progress_bar=progress, log_output=log_output)
-    except pm.PapermillExecutionError as e:
-        raise RuntimeError(f"the experiment notebook stopped with {e.ename}: {e.evalue} (executed notebook: {out/'distill.ipynb'})") from None
+    execute(nb, out, {**params, 'out_dir': str(out)}, progress, log_output)
     return out
 
 # %% ../nbs/12_cli.ipynb #ce00bd8a

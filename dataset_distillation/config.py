@@ -316,11 +316,11 @@ def parse_overrides(items: list) -> dict:
     return out
 
 # %% ../nbs/04a_config.ipynb #c32ae181
-N_CLASSES = {'mnist': 10, 'fashion_mnist': 10, 'cifar10': 10, 'digits': 10, 'iris': 3, 'trec6': 6, 'trec50': 50, 'sst5': 5,
-             'imdb': 2, 'polarity': 2}
+N_CLASSES = {'mnist': 10, 'fashion_mnist': 10, 'cifar10': 10, 'digits': 10, 'iris': 3, 'trec6': 6, 'trec50': 50,
+             'sst5': 5, 'imdb': 2, 'polarity': 2}
 
 def data_kind(dataset: str) -> str | None:
-    "'text', 'image' or 'tabular' when the name of `dataset` tells (a `csv:` file is text), else None (an `npz:` file's, once loaded)."
+    "'text', 'image' or 'tabular' when the name of `dataset` tells (a `csv:` file is text), else None (an `npz:`'s)."
     if dataset in TEXT_DATASETS or dataset.startswith('csv:'): return 'text'
     if dataset in ('mnist', 'fashion_mnist', 'cifar10', 'digits'): return 'image'
     return 'tabular' if dataset == 'iris' else None
@@ -331,26 +331,29 @@ def _fitting(kind: str, binary: bool) -> str:
     "The paper's recipes for data of `kind`, binary or not, for an error message."
     names = [n for n in dict.fromkeys(PAPER_ROWS.values()) if data_kind(RECIPES[n].dataset) == kind
              and (N_CLASSES[RECIPES[n].dataset] == 2) == binary]
-    return f"e.g. {', '.join(names)}" if names else f"no recipe is written for {'binary ' if binary else ''}{kind} data: set the parameters instead"
+    if names: return f"e.g. {', '.join(names)}"
+    return f"no recipe is written for {'binary ' if binary else ''}{kind} data: set the parameters instead"
 
 def recipe_fits(name: str,                    # a recipe from `RECIPES`
                 dataset: str,                 # the dataset to run it on
                 kind: str | None = None,      # the data's kind once loaded: 'text', 'image' or 'tabular'
                 n_classes: int | None = None, # its number of classes once loaded
                ) -> str:
-    "What running recipe `name` on `dataset` means (for the record; '' for its own dataset), or a ValueError saying why it cannot."
+    "What running recipe `name` on `dataset` means (for the record; '' on its own dataset), or a ValueError: why not."
     rds = RECIPES[name].dataset
     if dataset == rds: return ''
     if not dataset.startswith(('csv:', 'npz:')):
-        raise ValueError(f"recipe={name!r} is a recipe for dataset={rds!r}, not {dataset!r}: drop dataset=, or name one of {dataset!r}'s "
-                         "recipes (`dataset-distillation recipes`); a recipe applies to another dataset only for your own files (csv:PATH, npz:PATH).")
+        raise ValueError(f"recipe={name!r} is a recipe for dataset={rds!r}, not {dataset!r}: drop dataset=, or "
+                         f"name one of {dataset!r}'s recipes (`dataset-distillation recipes`); a recipe applies to "
+                         "another dataset only for your own files (csv:PATH, npz:PATH).")
     rk, rn = data_kind(rds), N_CLASSES.get(rds)
     kind = kind or data_kind(dataset) or ('image or tabular' if rk == 'text' else None)  # an .npz never holds text
     if kind is not None and kind != rk:
         raise ValueError(f"recipe={name!r} is written for {rk} data ({rds}) but dataset={dataset!r} holds {kind} data: "
                          f"{_fitting(kind.split()[0], n_classes == 2)}.")
     if n_classes is not None and rn is not None and (n_classes == 2) != (rn == 2):
-        raise ValueError(f"recipe={name!r} is for a {'binary' if rn == 2 else f'{rn}-class'} {rk} task (written for {rds}) but "
+        task = 'binary' if rn == 2 else f'{rn}-class'
+        raise ValueError(f"recipe={name!r} is for a {task} {rk} task (written for {rds}) but "
                          f"dataset={dataset!r} has {n_classes} classes: {_fitting(rk, n_classes == 2)}.")
     return f"recipe {name!r}, written for {rds}, applied to {dataset}"
 
@@ -416,7 +419,8 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     p = {k: params.get(k, d) for k, (_, d) in PARAMS.items()}
     for k, (t, _) in PARAMS.items(): _check_type(k, p[k], t)
     for k in ('final_nets', 'outer_epochs', 'decay_epochs'):
-        if p[k] is not None and p[k] < 1: raise ValueError(f"{k}={p[k]!r}: must be an integer >= 1 (or None: from the recipe or preset).")
+        if p[k] is not None and p[k] < 1:
+            raise ValueError(f"{k}={p[k]!r}: must be an integer >= 1 (or None: from the recipe or preset).")
     ds, name, pre, cfg, text, (oe, de), paper = _base(p)
     mine = {k: p[k] for k in _CFG if p[k] is not None}
     if p['outer_epochs'] is not None: cfg = {k: v for k, v in cfg.items() if k not in _SCHEDULE}  # epochs asked for: they set the steps
@@ -435,5 +439,6 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     out = p['out_dir'] or default_out_dir(ds, cfg, *(asdict(text).values() if ds in TEXT_DATASETS or ds.startswith('csv:') else ()))
     sub = RECIPES[name].dataset if name and ds != RECIPES[name].dataset else None  # a recipe on your own file
     note = (RECIPES[name].note + (f' (applied to {ds})' if sub else '')) if name else ''
+    original = p['original'] if p['original'] is not None else name is not None
     return Run(ds, cfg, text, out, name, note, paper, pre, p['data_dir'], p['data_opts'] or {},
-               p['baselines'], p['original'] if p['original'] is not None else name is not None, final, p['progress'], sub)
+               p['baselines'], original, final, p['progress'], sub)

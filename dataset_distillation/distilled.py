@@ -104,12 +104,13 @@ def load_distilled(path, device='cpu') -> DistilledSet:
         raise ValueError(f"{path} is not a readable distilled-set file (truncated or corrupt?): {e}") from None
     if header.get('format') != FORMAT or not {'data', 'labels', 'lrs'} <= tensors.keys():
         raise ValueError(f"{path} is a safetensors file but not a distilled set (format={header.get('format')!r}).")
-    if odd := sorted(set(header) - {'format', 'format_version', 'meta', 'sha256'}):  # e.g. a damaged 'sha256' key: unchecked
+    if odd := sorted(set(header) - {'format', 'format_version', 'meta', 'sha256'}):  # a damaged 'sha256' key: no check
         raise ValueError(f"{path} has a corrupt header (unknown keys {odd}); it cannot be read.")
     if 'sha256' in header and _digest(tensors, header.get('meta', '')) != header['sha256']:  # files of 0.1.0 have none
         raise ValueError(f"{path} was altered or corrupted: its contents do not match the sha256 in its header.")
     try: version, meta = int(header.get('format_version', 0)), json.loads(header.get('meta', '{}'))
-    except ValueError: raise ValueError(f"{path} has a corrupt header (format_version or meta); it cannot be read.") from None
+    except ValueError:
+        raise ValueError(f"{path} has a corrupt header (format_version or meta); it cannot be read.") from None
     if version > FORMAT_VERSION:
         raise ValueError(f"{path} uses distilled-set format {version}, newer than this library's "
                          f"{FORMAT_VERSION}: upgrade dataset_distillation to read it.")

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 import torch
 import dataset_distillation
-from .config import DistillConfig, TextOptions, resolve, auto_model
+from .config import DistillConfig, TextOptions, resolve, auto_model, recipe_fits
 from .distill import Distiller, check_task
 from .task import Task, make_task
 from .distilled import save_distilled
@@ -101,12 +101,16 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     from dataset_distillation.data import load
     r = resolve(params)
     ds = load(r.dataset, data_dir=r.data_dir, **r.data_opts)
+    if r.recipe_for:  # a recipe on your own file: its kind and number of classes are known now
+        print(f"{recipe_fits(r.recipe, r.dataset, ds.kind, ds.n_classes)}: its settings, its schedule in epochs over "
+              f"{len(ds.y_train):,} training samples, no paper figure")
     if r.recipe or params.get('outer_epochs'): r = resolve({**params, 'out_dir': r.out_dir}, n_train=len(ds.y_train))
     task, kind = make_task(ds, r.text), ds.kind
     cfg = check_task(DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg}), task, real=r.baselines)
     emb = trained_embedding(ds, cfg, r.text, progress) if kind == 'text' and r.original else None  # needs the raw sentences
     del ds  # the task holds the data in model space: keep one copy in memory, not two
     extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': dict(params)}
+    if r.recipe_for: extra['recipe_applied'] = {'recipe': r.recipe, 'written_for': r.recipe_for, 'dataset': r.dataset}
     if kind == 'text': extra['text'] = {**asdict(r.text), 'coverage': task.extra['encoder'].coverage}
     rec, d = run_task(task, cfg, r.out_dir, r.final_nets, r.progress or progress, **extra)
     out = Path(r.out_dir)

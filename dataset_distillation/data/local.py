@@ -38,7 +38,8 @@ register('iris')(_bundled('iris'))
 def _labels_to_ids(labels: list[str]) -> tuple[list[int], list[str]]:
     "Indices of `labels` into their sorted unique values (numeric order when all are integers), and those values."
     uniq = set(labels)
-    key = (lambda s: (int(s), s)) if all(re.fullmatch(r'-?\d{1,18}', s) for s in uniq) else None  # int() refuses huge ones
+    ints = all(re.fullmatch(r'-?\d{1,18}', s) for s in uniq)  # int() refuses more than 4,300 digits
+    key = (lambda s: (int(s), s)) if ints else None
     classes = sorted(uniq, key=key); ix = {c: i for i, c in enumerate(classes)}
     return [ix[s] for s in labels], classes
 
@@ -51,9 +52,11 @@ def _decode(data: bytes, path: Path, encoding: str) -> str:
     "Text of file `path` (bytes `data`) in `encoding`, or an error naming the file, byte offset, line and encoding to pass."
     known = "e.g. 'utf-8', 'cp1252', 'latin-1'"
     try: utf8 = codecs.lookup(encoding).name == 'utf-8'
-    except (LookupError, TypeError): raise ValueError(f"encoding={encoding!r} is not a text encoding Python knows; {known}") from None
+    except (LookupError, TypeError):
+        raise ValueError(f"encoding={encoding!r} is not a text encoding Python knows; {known}") from None
     try: return data.decode('utf-8-sig' if utf8 else encoding)
-    except LookupError: raise ValueError(f"encoding={encoding!r} is a codec but not a text encoding; {known}") from None  # rot13, base64
+    except LookupError:  # rot13, base64: codecs of bytes or str, not text encodings
+        raise ValueError(f"encoding={encoding!r} is a codec but not a text encoding; {known}") from None
     except UnicodeDecodeError as e:
         if data[:2] in (b'\xff\xfe', b'\xfe\xff'): hint = "it starts with a UTF-16 byte-order mark: pass encoding='utf-16'"
         elif not utf8 and _decodes(data, 'utf-8'): hint = "it decodes as UTF-8: pass encoding='utf-8'"
@@ -63,7 +66,8 @@ def _decode(data: bytes, path: Path, encoding: str) -> str:
         line = data.count(b'\n', 0, e.start) + 1
         raise ValueError(f"{path.name} is not valid {encoding}: byte {data[e.start:e.start + 1]!r} at byte offset {e.start} "
                          f"(line {line}) cannot be decoded; {hint}") from None
-    except UnicodeError as e: raise ValueError(f"{path.name} is not valid {encoding} ({e}); {known}") from None  # e.g. idna
+    except UnicodeError as e:  # without a position, e.g. idna
+        raise ValueError(f"{path.name} is not valid {encoding} ({e}); {known}") from None
 
 # %% ../../nbs/00e_data_local.ipynb #966ea1b8
 def _read_bytes(path: Path) -> bytes:
@@ -72,15 +76,18 @@ def _read_bytes(path: Path) -> bytes:
     try: return path.read_bytes()
     except OSError as e: raise ValueError(f"{path.name} cannot be read ({e.strerror or e})") from None
 
-def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str | int, encoding: str = 'utf-8') -> tuple[list[str], list[str], str]:
-    "Texts, label strings and the label column's name from the CSV/TSV `path` with a header row, decoded with `encoding`."
+def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str | int,
+                encoding: str = 'utf-8') -> tuple[list[str], list[str], str]:
+    "Texts, label strings and the label column's name from the CSV/TSV `path` (a header row first) in `encoding`."
     sep = sep or ('\t' if path.suffix.lower() in ('.tsv', '.tab') else ',')
     if not (isinstance(sep, str) and len(sep) == 1 and sep not in '"\r\n'):
-        raise ValueError(f"sep={sep!r}: the column separator must be one character other than a quote or a line break, e.g. ',' or '\\t'")
+        raise ValueError(f"sep={sep!r}: the column separator must be one character other than a quote or a line break, "
+                         "e.g. ',' or '\\t'")
     text = _decode(_read_bytes(path), path, encoding)
     reader = csv.reader(io.StringIO(text, newline=''), delimiter=sep)
     try: rows = [r for r in reader if r]
-    except csv.Error as e: raise ValueError(f"{path.name} is not a readable CSV: {e} (line {reader.line_num}, sep={sep!r})") from None
+    except csv.Error as e:
+        raise ValueError(f"{path.name} is not a readable CSV: {e} (line {reader.line_num}, sep={sep!r})") from None
     if len(rows) < 2: raise ValueError(f"{path.name} has no data rows: expected a header row, then one row per example")
     head = rows[0]
     def col(c, what):
@@ -89,12 +96,14 @@ def _read_table(path: Path, sep: str | None, text_col: str | int, label_col: str
         raise ValueError(f"{path.name} has no {what} column {c!r}; its columns are {head} (sep={sep!r}). "
                          f"Pass {what}_col=NAME (or a 0-based index), or sep= if the columns were split wrongly")
     ti, li = col(text_col, 'text'), col(label_col, 'label')
-    if ti == li: raise ValueError(f"{path.name}: text_col={text_col!r} and label_col={label_col!r} are the same column, {head[ti]!r}")
+    if ti == li:
+        raise ValueError(f"{path.name}: text_col={text_col!r} and label_col={label_col!r} are one column, {head[ti]!r}")
     if bad := next((i for i, r in enumerate(rows[1:], 2) if len(r) != len(head)), None):
         raise ValueError(f"{path.name}: row {bad} has {len(rows[bad - 1])} fields but the header has {len(head)} (sep={sep!r})")
     labels = [r[li].strip() for r in rows[1:]]
     if (bad := next((i for i, s in enumerate(labels, 2) if not s), None)) is not None:
-        raise ValueError(f"{path.name}: row {bad} has an empty label in column {head[li]!r}; fill it in or drop the row")
+        raise ValueError(f"{path.name}: row {bad} has an empty label in column {head[li]!r}; "
+                         "fill it in or drop the row")
     return [r[ti] for r in rows[1:]], labels, head[li]
 
 # %% ../../nbs/00e_data_local.ipynb #aa26b503
@@ -117,8 +126,10 @@ def _load_csv(path: Path,
              ) -> dict:
     "A text dataset from a CSV/TSV file; test from `test_path` or a seeded `test_frac` split."
     x, y, lab = _read_table(path, sep, text_col, label_col, encoding)
-    _two_classes(y, path, f'the label column {lab!r}', hint=' (is it the right column?)')  # before any split: refused naming the file and column
-    if test_path: (xt, yt, _), split = _read_table(Path(test_path).expanduser(), sep, text_col, label_col, encoding), f'test file {test_path}'
+    _two_classes(y, path, f'the label column {lab!r}', hint=' (is it the right column?)')  # before any work
+    if test_path:
+        xt, yt, _ = _read_table(Path(test_path).expanduser(), sep, text_col, label_col, encoding)
+        split = f'test file {test_path}'
     else:
         tr, te = split_indices(np.array(y), test_frac, seed)
         x, xt, y, yt = [x[i] for i in tr], [x[i] for i in te], [y[i] for i in tr], [y[i] for i in te]
@@ -131,7 +142,7 @@ def _load_csv(path: Path,
 _F32_MAX = float(np.finfo(np.float32).max)
 
 def _as_inputs(x: np.ndarray, what: str) -> tuple[str, np.ndarray, float | None]:
-    "Kind, array in the library's layout, and scale of inputs `x` (see the rules above); refuses what cannot be distilled."
+    "Kind, array in the library's layout, and scale of inputs `x` (the rules above); refuses what cannot be distilled."
     if x.dtype.kind not in 'biuf': raise ValueError(f"{what} has dtype {x.dtype}; inputs must be numeric")
     if x.ndim == 4:
         if x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3): x = x.transpose(0, 3, 1, 2)  # NHWC -> NCHW
@@ -140,9 +151,11 @@ def _as_inputs(x: np.ndarray, what: str) -> tuple[str, np.ndarray, float | None]
     if 0 in x.shape: raise ValueError(f"{what} has shape {x.shape}: it needs at least one row and no empty dimension")
     kind = 'tabular' if x.ndim == 2 else 'image'
     if x.dtype.kind == 'f':  # NaN or inf would be distilled silently; float64 beyond float32's range becomes inf
-        if n := int((~np.isfinite(x)).sum()): raise ValueError(f"{what} holds {n:,} values that are not finite (NaN or inf) "
-                                                             f"of {x.size:,}; drop or fill them")
-        if (m := float(np.abs(x).max())) > _F32_MAX: raise ValueError(f"{what} holds values up to {m:.3g}, beyond float32; rescale them")
+        if n := int((~np.isfinite(x)).sum()):
+            raise ValueError(f"{what} holds {n:,} values that are not finite (NaN or inf) of {x.size:,}; "
+                             "drop or fill them")
+        if (m := float(np.abs(x).max())) > _F32_MAX:
+            raise ValueError(f"{what} holds values up to {m:.3g}, beyond float32; rescale them")
     if kind == 'image' and x.dtype.kind in 'iu' and (x.min() < 0 or x.max() > 255):
         raise ValueError(f"{what} holds integers from {x.min()} to {x.max()}, but integer images are read as 0-255 "
                          "(divided by 255); pass floats in [0, 1] instead")
@@ -152,21 +165,25 @@ def _as_inputs(x: np.ndarray, what: str) -> tuple[str, np.ndarray, float | None]
 _MAX_CLASSES = 100_000  # integer labels are class indices: a larger one is an id or a target, not a class
 
 def _npz_labels(y: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:
-    "Class indices and names of labels `y`: integers (or integer-valued floats) keep their values, strings map to sorted names."
+    "Class indices and names of labels `y`: integers (or whole floats) keep their values, strings map to sorted names."
     if y.dtype.kind == 'b': y = y.astype(np.int64)
     if y.dtype.kind == 'f':
-        if n := int((~np.isfinite(y)).sum()): raise ValueError(f"{what} holds {n:,} labels that are not finite (NaN or inf)")
+        if n := int((~np.isfinite(y)).sum()):
+            raise ValueError(f"{what} holds {n:,} labels that are not finite (NaN or inf)")
         if len(frac := y[y != np.round(y)]):
-            raise ValueError(f"{what} holds labels that are not whole numbers, e.g. {frac[0]:g}: labels must be class indices "
-                             "(integers or integer-valued floats) or class names (strings); a regression target is not a class")
+            raise ValueError(f"{what} holds labels that are not whole numbers, e.g. {frac[0]:g}: labels must be class "
+                             "indices (integers or integer-valued floats) or class names (strings); a regression "
+                             "target is not a class")
     if y.dtype.kind in 'iuf':
         if y.min() < 0: raise ValueError(f"{what}: integer labels must be >= 0, found {y.min():g}")
-        if y.max() >= _MAX_CLASSES: raise ValueError(f"{what}: integer labels are class indices 0..K-1, but the largest is "
-                                                     f"{y.max():g}; map them to 0..K-1 (at most {_MAX_CLASSES:,} classes)")
+        if y.max() >= _MAX_CLASSES:
+            raise ValueError(f"{what}: integer labels are class indices 0..K-1, but the largest is {y.max():g}; "
+                             f"map them to 0..K-1 (at most {_MAX_CLASSES:,} classes)")
         return y.astype(np.int64), [str(i) for i in range(int(y.max()) + 1)]
     if y.dtype.kind not in 'US': raise ValueError(f"{what} has dtype {y.dtype}; labels must be integers or strings")
     names = [v.decode('utf-8', 'replace').strip() if isinstance(v, bytes) else v.strip() for v in y.tolist()]
-    if '' in names: raise ValueError(f"{what} holds an empty label at row {names.index('')}; fill it in or drop the row")
+    if '' in names:
+        raise ValueError(f"{what} holds an empty label at row {names.index('')}; fill it in or drop the row")
     ids, classes = _labels_to_ids(names)
     return np.array(ids, dtype=np.int64), classes
 
@@ -180,7 +197,8 @@ def _load_npz(path: Path,
     if not path.is_file(): raise FileNotFoundError(f"{path} does not exist")
     try:
         with np.load(path, allow_pickle=False) as z: a = {k: z[k] for k in z.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e: raise ValueError(f"{path.name} is not a readable .npz of plain arrays ({e})") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        raise ValueError(f"{path.name} is not a readable .npz of plain arrays ({e})") from None
     if not {'x', 'y'} <= set(a) or ('x_test' in a) != ('y_test' in a):
         raise ValueError(f"{path.name} must hold arrays 'x' and 'y', and optionally both 'x_test' and 'y_test'; it holds {sorted(a)}")
     kind, x, scale = _as_inputs(a['x'], f"{path.name}['x']")
@@ -192,7 +210,8 @@ def _load_npz(path: Path,
     for xx, n in ((x, 'x'), (xt, 'x_test')):
         yy = a.get('y' + n[1:])
         if xx is not None and (yy.ndim != 1 or len(yy) != len(xx)):
-            raise ValueError(f"{path.name}: '{n}' has {len(xx)} rows but its labels 'y{n[1:]}' have shape {yy.shape}; expected ({len(xx)},)")
+            raise ValueError(f"{path.name}: '{n}' has {len(xx)} rows but its labels 'y{n[1:]}' have shape {yy.shape}; "
+                             f"expected ({len(xx)},)")
     try: yy = np.concatenate([a['y'], a['y_test']]) if xt is not None else a['y']  # one class list for both parts
     except TypeError: raise ValueError(f"{path.name}: labels 'y' ({a['y'].dtype}) and 'y_test' ({a['y_test'].dtype}) "
                                        "are of different kinds; give both integers or both strings") from None

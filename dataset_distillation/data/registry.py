@@ -104,7 +104,7 @@ def _to_dataset(name: str, raw: dict) -> Dataset:
     f = (lambda x: x) if raw['kind'] == 'text' else (lambda x: x.to(torch.float32, copy=True).div_(s) if s else x.float())  # no temporary copy
     ds = Dataset(name, raw['kind'], f(raw['x_train']), raw['y_train'], f(raw['x_test']), raw['y_test'],
                  list(raw['classes']), dict(raw['meta']))
-    if ds.mean is not None and not all(math.isfinite(v) for v in (*ds.mean, *ds.std)):  # float32 sums of huge values overflow
+    if ds.mean is not None and not all(map(math.isfinite, (*ds.mean, *ds.std))):  # float32 sums of huge values overflow
         raise ValueError(f"{name}: the mean or standard deviation of the training inputs is not finite (values up to "
                          f"{ds.x_train.abs().max().item():.3g}); rescale the inputs")
     return ds
