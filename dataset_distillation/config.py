@@ -327,10 +327,10 @@ def data_kind(dataset: str) -> str | None:
 
 
 # %% ../nbs/04a_config.ipynb #33a75bd8
-def _fitting(kind: str, binary: bool) -> str:
-    "The paper's recipes for data of `kind`, binary or not, for an error message."
+def _fitting(kind: str, binary: bool | None) -> str:
+    "The paper's recipes for data of `kind`, binary or not (None: either), for an error message."
     names = [n for n in dict.fromkeys(PAPER_ROWS.values()) if data_kind(RECIPES[n].dataset) == kind
-             and (N_CLASSES[RECIPES[n].dataset] == 2) == binary]
+             and binary in (None, N_CLASSES[RECIPES[n].dataset] == 2)]
     if names: return f"e.g. {', '.join(names)}"
     return f"no recipe is written for {'binary ' if binary else ''}{kind} data: set the parameters instead"
 
@@ -350,7 +350,7 @@ def recipe_fits(name: str,                    # a recipe from `RECIPES`
     kind = kind or data_kind(dataset) or ('image or tabular' if rk == 'text' else None)  # an .npz never holds text
     if kind is not None and kind != rk:
         raise ValueError(f"recipe={name!r} is written for {rk} data ({rds}) but dataset={dataset!r} holds {kind} data: "
-                         f"{_fitting(kind.split()[0], n_classes == 2)}.")
+                         f"{_fitting(kind.split()[0], None if n_classes is None else n_classes == 2)}.")
     if n_classes is not None and rn is not None and (n_classes == 2) != (rn == 2):
         task = 'binary' if rn == 2 else f'{rn}-class'
         raise ValueError(f"recipe={name!r} is for a {task} {rk} task (written for {rds}) but "
