@@ -130,7 +130,7 @@ class Recipe:
 
 # %% ../nbs/04a_config.ipynb #0f8540f4
 _MNIST = dict(model='lenet', steps=1, epochs=3, per_class=1, distill_lr=0.01, lr=0.01, batch_size=1024, select_on=10000)
-_AUTHORS = "the authors' logged run (REFERENCE.md §3): "
+_AUTHORS = "the authors' logged run: "
 _TREC6 = dict(model='bilstm', steps=1, epochs=2, per_class=1, distill_lr=1.5, lr=0.1, batch_size=1024)
 _SST5 = dict(model='birnn', steps=1, epochs=1, per_class=1, distill_lr=0.5, lr=0.01, batch_size=1024, label_transform='softmax')
 _IMDB = dict(model='textconvnet', steps=1, epochs=1, per_class=1, distill_lr=0.01, lr=0.1, batch_size=1024)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 import json
 from pathlib import Path
+from dataset_distillation.evaluate.baselines import BASELINE_NAMES
 
 __all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
            'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
@@ -81,8 +82,6 @@ def paper_table(records: list) -> str:
                          f"{r['iterations']:,} | {'; '.join(filter(None, [note, r.get('note', ''), _deviation(r)]))} |")
     return '\n'.join(lines)
 
-BASELINE_NAMES = {'random_real': 'random real', 'optimised_real': 'optimised real', 'kmeans': 'k-means',
-                  'average_real': 'average real', 'knn_random': 'kNN random', 'knn_kmeans': 'kNN k-means'}
 
 def _pct(s: dict | None) -> str:
     if not s: return '—'

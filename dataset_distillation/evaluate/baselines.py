@@ -18,11 +18,11 @@ from .protocols import PROTOCOLS, RetrainRecipe, net_for, eval_inits, evaluate_p
 from .protocols import RETRAIN_NETS, hard_classes
 
 # %% auto #0
-__all__ = ['BASELINE_LR', 'BASELINES', 'random_real', 'kmeans_real', 'average_real', 'optimised_real', 'knn_accuracy',
-           'run_baselines', 'same_label_random', 'label_robust_score', 'label_gaps']
+__all__ = ['BASELINE_LR', 'BASELINES', 'BASELINE_NAMES', 'random_real', 'kmeans_real', 'average_real', 'optimised_real',
+           'knn_accuracy', 'run_baselines', 'same_label_random', 'label_robust_score', 'label_gaps']
 
 # %% ../../nbs/08b_baselines.ipynb #c4404317
-BASELINE_LR = {'image': 0.01, 'text': 0.2}  # the original code's fixed baseline step sizes (REFERENCE §4)
+BASELINE_LR = {'image': 0.01, 'text': 0.2}  # the original code's fixed baseline step sizes
 
 def _step_sizes(task: Task, steps: int, epochs: int, lr: float | None, lrs) -> Tensor:
     "`(steps * epochs,)` step sizes: the given learned `lrs`, else a constant `lr` (default by input kind)."
@@ -140,6 +140,8 @@ def _hard_classes(labels: Tensor) -> Tensor:
 
 # %% ../../nbs/08b_baselines.ipynb #efc0c7c4
 BASELINES = ('random_real', 'optimised_real', 'kmeans', 'average_real', 'knn_random', 'knn_kmeans')
+BASELINE_NAMES = {'random_real': 'random real', 'optimised_real': 'optimised real', 'kmeans': 'k-means',
+                  'average_real': 'average real', 'knn_random': 'kNN random', 'knn_kmeans': 'kNN k-means'}  # for tables
 
 def run_baselines(task: Task, model: str | nn.Module = 'lenet',
                   per_class: int = 1, steps: int = 1, epochs: int = 3,  # the size and steps of the distilled set compared

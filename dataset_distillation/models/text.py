@@ -108,7 +108,7 @@ def _flat(self: Recurrent) -> list:
 # %% ../../nbs/02a_text_models.ipynb #cf749637
 class TextRNN(nn.Module):
     "Recurrent sentence classifier: last forward + backward states of the top layer -> dropout -> linear."
-    inner_train = False  # dropout only when training on real data, not in the steps on distilled data (REFERENCE §2)
+    inner_train = False  # dropout only when training on real data, not in the steps on distilled data (as the authors' code)
     def __init__(self, emb_dim: int, n_classes: int,
                  hidden: int = 100, layers: int = 2, bidirectional: bool = True,
                  dropout: float = 0.5,  # on the final features, in training mode only
