@@ -15,6 +15,7 @@ from ..data import cache_root
 from ..unroll import seed_of
 from ..io import atomic_write
 from ..models import make_model
+from ..models.kernels import first_order
 from ..task import Task
 from ..text import PAD_ID, fit_encoder, text_splits
 from ..unroll import accuracy, real_loss, seeded, train_mode
@@ -74,13 +75,15 @@ def _fit(net: nn.Module, x: Tensor, y: Tensor,  # the whole training set: inputs
     "Train `net` on rows `trn`, early-stopped on rows `val`: `(best state, best epoch, validation curve)`."
     dev = next(net.parameters()).device
     opt, hist, best, since = torch.optim.Adam(net.parameters(), lr=r.lr), [], (-1.0, 0, None), 0
-    xv, yv = x[val].to(dev), y[val].to(dev)
-    with seeded(seed_of(seed, 'original-dropout'), dev):  # dropout draws: reproducible, and the caller's RNG untouched
+    x, y = x.to(dev), y.to(dev)  # the data moves once, not one batch at a time
+    xv, yv = x[val.to(dev)], y[val.to(dev)]
+    # dropout draws: reproducible, and the caller's RNG untouched; first order: recurrences may take cuDNN on a GPU
+    with seeded(seed_of(seed, 'original-dropout'), dev), first_order():
         for e in range(r.max_epochs):
             order = trn[torch.randperm(len(trn), generator=torch.Generator().manual_seed(seed_of(seed, 'original', e)))]
             with train_mode(net, True):
-                for b in order.split(r.batch_size):
-                    loss = real_loss(net(x[b].to(dev)), y[b].to(dev))
+                for b in order.to(dev).split(r.batch_size):  # the epoch's order drawn on the CPU (the same on every device)
+                    loss = real_loss(net(x[b]), y[b])
                     opt.zero_grad(); loss.backward(); opt.step()
             hist.append(round(_score(net, xv, yv), 4)); bar.update(1); bar.set_postfix(val=hist[-1])
             if hist[-1] > best[0]: best, since = (hist[-1], e + 1, {k: v.detach().clone() for k, v in net.state_dict().items()}), 0
