@@ -148,14 +148,27 @@ its nearest vocabulary word's. Runs whose note marks a schedule screen or a one-
     tail = f"\nNot evaluated yet: {', '.join(left)}.\n" if left else ''
     return intro + '\n' + '\n'.join(lines) + '\n' + tail
 
+def write(done: dict):
+    "Both outputs from the finished runs `done`, in `paper_runs` order (rows merged with what is on disk)."
+    if OUT_JSON.exists():  # keep the rows another process wrote meanwhile
+        done = {**{r['run']: r for r in json.loads(OUT_JSON.read_text())}, **done}
+    order = paper_runs()
+    rows = sorted(done.values(), key=lambda r: (order.index(r['run']) if r['run'] in order else len(order), r['run']))
+    atomic_write(OUT_JSON, lambda tmp: Path(tmp).write_text(json.dumps(rows, indent=1)))
+    left = [r for r in order if r not in done]
+    atomic_write(OUT_MD, lambda tmp: Path(tmp).write_text(markdown(rows, left)))
+    return done
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('runs', nargs='*')
     ap.add_argument('--budget', type=float, default=None, help='minutes after which no new run is started')
     ap.add_argument('--redo', action='store_true')
+    ap.add_argument('--render', action='store_true', help='only rewrite the outputs from results/evaluation.json')
     a = ap.parse_args()
     torch.set_num_threads(1)
     done = {r['run']: r for r in json.loads(OUT_JSON.read_text())} if OUT_JSON.exists() else {}
+    if a.render: write(done); return
     todo, start = a.runs or paper_runs(), time.time()
     for run in todo:
         if run in done and not a.redo: continue
@@ -163,12 +176,7 @@ def main():
         print(f'{run} ...', flush=True)
         done[run] = evaluate_run(run)
         print(f"{run}: {done[run]['cpu_seconds']:.0f} CPU s", flush=True)
-        if OUT_JSON.exists():  # keep the rows another process wrote meanwhile
-            done = {**{r['run']: r for r in json.loads(OUT_JSON.read_text())}, **done}
-        rows = [done[r] for r in todo if r in done] + [r for k, r in done.items() if k not in todo]
-        atomic_write(OUT_JSON, lambda tmp: Path(tmp).write_text(json.dumps(rows, indent=1)))
-        left = [r for r in paper_runs() if r not in done]
-        atomic_write(OUT_MD, lambda tmp: Path(tmp).write_text(markdown(rows, left)))
+        done = write(done)
 
 if __name__ == '__main__':
     main()
