@@ -13,7 +13,8 @@ from .protocols import random_init_stats, transfer, decode_set
 from .fulldata import SLOW_TO_TRAIN, FullDataRecipe, full_data_recipe, val_split, original_accuracy, EmbeddingNet
 from .fulldata import trained_embedding_run, trained_embedding_accuracy, ratio, ratio_curve
 from .fulldata import distillation_size
-from .baselines import BASELINE_LR, BASELINES, random_real, kmeans_real, average_real
+from .baselines import BASELINE_LR, BASELINES, BASELINE_NAMES, random_real, kmeans_real
+from .baselines import average_real
 from .baselines import optimised_real, knn_accuracy, run_baselines
 from .baselines import same_label_random, label_robust_score, label_gaps
 
@@ -23,5 +24,5 @@ __all__ = ['PROTOCOLS', 'INITS', 'REPLAY_NETS', 'RETRAIN_NETS', 'net_for', 'eval
            'summary', 'random_init_stats', 'transfer', 'decode_set', 'SLOW_TO_TRAIN', 'FullDataRecipe',
            'full_data_recipe', 'val_split',
            'original_accuracy', 'EmbeddingNet', 'trained_embedding_run', 'trained_embedding_accuracy', 'ratio',
-           'ratio_curve', 'distillation_size', 'BASELINE_LR', 'BASELINES', 'random_real', 'kmeans_real', 'average_real',
+           'ratio_curve', 'distillation_size', 'BASELINE_LR', 'BASELINES', 'BASELINE_NAMES', 'random_real', 'kmeans_real', 'average_real',
            'optimised_real', 'knn_accuracy', 'run_baselines', 'same_label_random', 'label_robust_score', 'label_gaps']
