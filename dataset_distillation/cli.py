@@ -72,7 +72,7 @@ def execute(nb: Path,               # the notebook to run
     "Run notebook `nb` with `parameters` into folder `out`; a failure leaves a finished run's notebook there untouched."
     import papermill as pm
     running, done, failed = out/f'distill.running-{os.getpid()}.ipynb', out/'distill.ipynb', out/'distill.failed.ipynb'
-    parameters = {k: list(v) if isinstance(v, tuple) else v for k, v in parameters.items()}  # papermill passes a tuple as str
+    parameters = {k: list(v) if isinstance(v, tuple) else v for k, v in parameters.items()}  # papermill: a tuple as str
     try: pm.execute_notebook(str(nb), str(running), parameters=parameters, cwd=os.getcwd(), kernel_name='python3',
                              progress_bar=progress, log_output=log_output, **_kernel_options())
     except BaseException as e:  # a failure, or Ctrl-C: keep what ran, under the name of a failure
