@@ -23,8 +23,8 @@ PLATFORMS = ('manylinux_2_28_x86_64', 'manylinux_2_17_x86_64', 'manylinux2014_x8
 MARKERS = {'python_version': PY_TAG, 'python_full_version': PY_TAG + '.3', 'sys_platform': 'linux', 'platform_system': 'Linux',
            'os_name': 'posix', 'platform_machine': 'x86_64', 'implementation_name': 'cpython',
            'platform_python_implementation': 'CPython', 'extra': ''}
-# what the GPU run imports: the package's runtime requirements (settings.ini) and nbdev for the notebook tests
-TEST_TOOLS = ('nbdev',)
+# what the GPU run imports: the package's runtime requirements (settings.ini), nbdev and hypothesis for the notebook tests
+TEST_TOOLS = ('nbdev', 'hypothesis')
 
 def norm(name: str) -> str: return re.sub(r'[-_.]+', '-', name).lower()
 
