@@ -4,23 +4,30 @@
 
 # %% ../nbs/06_experiment.ipynb #2e24a95d
 from __future__ import annotations
-import json, time
-from types import SimpleNamespace
+
+import json
+import time
 from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
+
 import torch
+
 import dataset_distillation
-from .config import DistillConfig, TextOptions, resolve, auto_model, recipe_fits
+
+from .config import DistillConfig, TextOptions, auto_model, recipe_fits, resolve
 from .distill import Distiller, check_task
-from .task import Task, make_task
 from .distilled import save_distilled
 from .io import RunLock, atomic_write
+from .task import Task, make_task
 
 # %% auto #0
-__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators', 'run_experiment']
+__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators',
+           'run_experiment']
 
 # %% ../nbs/06_experiment.ipynb #34769bfa
-def _stats(accs: torch.Tensor) -> dict: return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
+def _stats(accs: torch.Tensor) -> dict:
+    return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
 
 def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> dict:
     "The `results.json` record of a finished run."
@@ -35,7 +42,8 @@ def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> 
 
 # %% ../nbs/06_experiment.ipynb #9f8cd951
 def run_task(task: Task, cfg: DistillConfig, out_dir, final_nets: int = 200, progress: bool = True, **extra) -> tuple:
-    "Distil `task` with `cfg` into `out_dir` (resuming its checkpoint), write the results; returns `(record, distiller)`."
+    """Distil `task` with `cfg` into `out_dir` (resuming its checkpoint), write the results; returns `(record,
+    distiller)`."""
     out = Path(out_dir)
     with RunLock(out):
         d = Distiller(task, cfg, ckpt=out/'checkpoint.pt')
@@ -64,36 +72,66 @@ def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
     from .evaluate import BASELINE_LR, original_accuracy, ratio, run_baselines
     c, rec = cfg, dict(rec)
     if original:
-        rec['original_accuracy'] = orig = original_accuracy(task, c.model, seed=c.seed, device=c.device, progress=progress)
+        rec['original_accuracy'] = orig = original_accuracy(
+            task, c.model, seed=c.seed, device=c.device, progress=progress
+        )
         rec['ratio'] = ratio(rec['distill_accuracy']['mean'], orig)
     if baselines:
         if c.classes is not None and len(c.classes) != task.n_classes:
-            rec['baselines_note'] = f'no per-class real-data analog for {len(c.classes)} distilled classes of {task.n_classes}'
+            rec['baselines_note'] = (
+                f'no per-class real-data analog for {len(c.classes)} distilled classes of {task.n_classes}'
+            )
             return rec
         lr = BASELINE_LR['text' if kind == 'text' else 'image']
-        size = dict(per_class=c.per_class, steps=c.steps, epochs=c.epochs, init=c.init, n_nets=n_nets, seed=c.seed, device=c.device)
+        size = dict(
+            per_class=c.per_class,
+            steps=c.steps,
+            epochs=c.epochs,
+            init=c.init,
+            n_nets=n_nets,
+            seed=c.seed,
+            device=c.device,
+        )
         rec['baselines'] = run_baselines(task, c.model, lr=lr, progress=progress, **size)
         rec['baselines_learned_lrs'] = run_baselines(task, c.model, lrs=lrs, progress=progress, **size)
         rec['baselines_config'] = {'fixed_lr': lr, 'n_nets': n_nets if c.init == 'random' else 1}
     return rec
 
 # %% ../nbs/06_experiment.ipynb #98c04dda
-DENOMINATORS = {'original_accuracy': 'same network as distilled, frozen GloVe (the distilled set\'s embedding space)',
-                'original_accuracy_trained_embedding': "same network, embedding initialised from GloVe and trained with it (the paper's kind)"}
+DENOMINATORS = {
+    'original_accuracy': 'same network as distilled, frozen GloVe (the distilled set\'s embedding space)',
+    'original_accuracy_trained_embedding': (
+        "same network, embedding initialised from GloVe and trained with it (the paper's kind)"
+    ),
+}
 
 def trained_embedding(ds, cfg: DistillConfig, text: TextOptions, progress: bool = True) -> float:
     "Full-data accuracy (b) of `cfg.model` on the raw text `ds`, its embedding trained (cached)."
     from dataset_distillation.data import load_glove
     from dataset_distillation.evaluate import trained_embedding_accuracy
-    return trained_embedding_accuracy(ds, cfg.model, text.maxlen, text.max_vocab, load_glove(text.glove_dim, path=text.glove_path),
-                                      seed=cfg.seed, device=cfg.device, progress=progress, tokenizer=text.tokenizer)
+
+    return trained_embedding_accuracy(
+        ds,
+        cfg.model,
+        text.maxlen,
+        text.max_vocab,
+        load_glove(text.glove_dim, path=text.glove_path),
+        seed=cfg.seed,
+        device=cfg.device,
+        progress=progress,
+        tokenizer=text.tokenizer,
+    )
 
 # %% ../nbs/06_experiment.ipynb #75ea4e73
 def denominators(rec: dict, emb_acc: float) -> dict:
     "The fields that set denominator (b) beside (a) in a text record: accuracy, ratio and what each denominator is."
     from dataset_distillation.evaluate import ratio
-    return {'original_accuracy_trained_embedding': emb_acc, 'ratio_trained_embedding': ratio(rec['distill_accuracy']['mean'], emb_acc),
-            'denominators': DENOMINATORS}
+
+    return {
+        'original_accuracy_trained_embedding': emb_acc,
+        'ratio_trained_embedding': ratio(rec['distill_accuracy']['mean'], emb_acc),
+        'denominators': DENOMINATORS,
+    }
 
 # %% ../nbs/06_experiment.ipynb #3185a4fa
 def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
@@ -106,8 +144,11 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
               f"{len(ds.y_train):,} training samples, no paper figure")
     if r.recipe or params.get('outer_epochs'): r = resolve({**params, 'out_dir': r.out_dir}, n_train=len(ds.y_train))
     task, kind = make_task(ds, r.text), ds.kind
-    cfg = check_task(DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg}), task, real=r.baselines)
-    emb = trained_embedding(ds, cfg, r.text, progress) if kind == 'text' and r.original else None  # needs the raw sentences
+    cfg = check_task(
+        DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg}), task, real=r.baselines
+    )
+    # needs the raw sentences
+    emb = trained_embedding(ds, cfg, r.text, progress) if kind == 'text' and r.original else None
     del ds  # the task holds the data in model space: keep one copy in memory, not two
     extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': dict(params)}
     if r.recipe_for: extra['recipe_applied'] = {'recipe': r.recipe, 'written_for': r.recipe_for, 'dataset': r.dataset}
@@ -120,5 +161,11 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
     if kind == 'text':
         from dataset_distillation.viz import decoded_markdown
-        atomic_write(out/'decoded.md', lambda tmp: Path(tmp).write_text(decoded_markdown(d.distilled(), task.extra['encoder'], max_words=r.text.maxlen)))
+
+        atomic_write(
+            out / 'decoded.md',
+            lambda tmp: Path(tmp).write_text(
+                decoded_markdown(d.distilled(), task.extra['encoder'], max_words=r.text.maxlen)
+            ),
+        )
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=out, run=r)

@@ -30,7 +30,7 @@ from dataset_distillation.task import TextOptions, make_task
 ROOT = Path(__file__).resolve().parents[1]
 RES = ROOT/'results'
 OUT_JSON, OUT_MD = RES/'evaluation.json', RES/'evaluation.md'
-SKIP_NOTES = ('schedule screen', '; variant')  # shorter schedules or one changed setting: not the recipe's final set
+SKIP_NOTES = ('schedule screen', 'variant ')  # shorter schedules or one changed setting: not the recipe's final set
 
 def recipe_of(run: str, rec: dict) -> str | None:
     "The recipe a run followed: as recorded, else the run's own name when it is a recipe."

@@ -4,8 +4,11 @@
 
 # %% ../../nbs/02_models.ipynb #fb436dd1
 from __future__ import annotations
-import torch.nn as nn, torch.nn.functional as F
+
+import torch.nn as nn
+import torch.nn.functional as F
 from torch import Tensor
+
 from .kernels import conv2d, max_pool2
 
 # %% auto #0
