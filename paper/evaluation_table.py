@@ -26,6 +26,7 @@ from dataset_distillation.evaluate import (Augment, RetrainRecipe, evaluate_prot
                                            same_label_random, decode_set)
 from dataset_distillation.io import atomic_write
 from dataset_distillation.task import TextOptions, make_task
+import recipes  # noqa: F401  (registers the lab's recipes: records name them; paper/ is on the path)
 
 ROOT = Path(__file__).resolve().parents[1]
 RES = ROOT/'results'

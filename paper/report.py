@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from dataset_distillation.evaluate.baselines import BASELINE_NAMES
+import recipes  # noqa: F401  (registers the lab's recipes: records name them; paper/ is on the path)
 
 __all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
            'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
@@ -170,7 +171,7 @@ def seed_study(records: list, recipe: str) -> dict:
     return {'recipe': recipe, 'runs': runs, 'last': _summary(last), 'selected': _summary([s['selected'] for s in runs if s['selected'] is not None]),
             'best_seed': max(runs, key=lambda s: s['last'])['seed'] if runs else None}
 
-SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_5_avg', 'mnist_fixed_10_lr03_avg',
+SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_10_dd_sldd', 'mnist_fixed_5_avg', 'mnist_fixed_10_lr03_avg',
                 'mnist_fixed_5_lr03_avg', 'trec6_fixed_6', 'sst5_fixed_5', 'trec50_fixed_50', 'trec50_fixed_50_long')
 # the recipes run over several seeds: the README's seed table, paper/paper_results and results/seed_study.md list these
 

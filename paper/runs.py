@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Long runs of named recipes, resumable: `python paper/runs.py NAME [NAME ...] [--seeds 1 2 ...]`.
 
-Every run is a recipe of `dataset_distillation.config.RECIPES` (`--list` prints them), run through the
+Every run is a recipe: the package's (`dataset_distillation.config.RECIPES`) or the lab's (paper/recipes.py;
+`--list` prints them all), run through the
 experiment's one entry point (`experiment.run_experiment`). A run is called NAME, or NAME_seedN with
 `--seeds`; its checkpoints live in runs/<run>/ (git-ignored) and its small outputs (results.json, the
 compact history.json, the distilled sets, decoded.md) are copied to results/<run>/ when it ends.
@@ -22,6 +23,7 @@ from dataset_distillation.distilled import load_distilled
 from dataset_distillation.io import atomic_write
 from dataset_distillation.experiment import run_experiment
 from dataset_distillation.task import make_task
+import recipes  # noqa: F401  (registers the lab's recipes; paper/ is on the path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOKKEEPING = ('eval_every', 'eval_nets', 'ckpt_every', 'device')  # --set of these alone leaves the run the recipe's own
