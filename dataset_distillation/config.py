@@ -21,9 +21,9 @@ from .task import TextOptions, check_text
 from .unroll import LABEL_TRANSFORMS, META_MODES
 
 # %% auto #0
-__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'SEED_STREAMS', 'RECIPES', 'RENAMED', 'PAPER_ROWS', 'SMOKE',
+__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'SEED_STREAMS', 'RECIPES', 'RENAMED', 'PAPER_PRESETS', 'SMOKE',
            'SMOKE_TEXT', 'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS', 'N_CLASSES',
-           'DistillConfig', 'validate', 'steps_per_epoch', 'schedule', 'Recipe', 'current_name', 'add_recipes',
+           'DistillConfig', 'validate', 'steps_per_epoch', 'schedule', 'Paper', 'Recipe', 'current_name', 'add_recipes',
            'recipe_table', 'smoke', 'auto_model', 'parse_value', 'parse_overrides', 'data_kind', 'recipe_fits', 'Run',
            'default_out_dir', 'resolve']
 
@@ -138,6 +138,28 @@ def schedule(outer_epochs: int, decay_epochs: int | None, n_train: int, batch_si
     }
 
 # %% ../nbs/04a_config.ipynb #c95b31bd
+@dataclass(frozen=True)
+class Paper:
+    "The paper's figure for a row: test accuracy and/or distillation ratio r, with their spreads and their source."
+    acc: float | None = None   # test accuracy, percent
+    sd: float | None = None    # its sd over networks (random init), percent
+    r: float | None = None     # distillation ratio r_M = 100 x acc / full-data accuracy (the paper's text rows)
+    r_sd: float | None = None  # its sd
+    full: float | None = None  # the full-data accuracy r divides by, where the paper gives it
+    log: bool = False          # `acc` (and `sd`) come from the authors' published logs, not the paper
+
+    def __str__(self) -> str:
+        num = lambda v: f"{v:.2f}"[:-1] if f"{v:.2f}".endswith('0') else f"{v:.2f}"  # 60.0, 52.8, 1.25
+        pm = lambda v, s: num(v) + (f" +- {num(s)}" if s is not None else '')
+        acc = f"{pm(self.acc, self.sd)}%" if self.acc is not None else ''
+        if self.r is None: return acc + (" (the authors' log)" if self.log else '')
+        how = (
+            (f" (log: {acc})" if self.log else f" ({acc} vs {num(self.full)}% full)" if self.full else f" ({acc})")
+            if acc
+            else ''
+        )
+        return f"r = {pm(self.r, self.r_sd)}{how}"
+
 @dataclass
 class Recipe:
     "A named run: dataset, config fields, text options, schedule in epochs, the paper's figure and a note."
@@ -147,8 +169,11 @@ class Recipe:
     text: dict = field(default_factory=dict)  # TextOptions fields
     outer_epochs: int | None = None           # passes over the real training set (-> iterations)
     decay_epochs: int | None = None           # epochs between step-size decays (-> decay_every)
-    paper: float | None = None                # the paper's (or its authors' log's) accuracy for this row, percent
+    paper: Paper | float | None = None        # the paper's figure for this row (a number: its accuracy, percent)
     base: str | None = None                   # the recipe this one extends
+
+    def __post_init__(self):
+        if isinstance(self.paper, (int, float)): self.paper = Paper(float(self.paper))
 
 # %% ../nbs/04a_config.ipynb #0f8540f4
 _MNIST = dict(model='lenet', steps=1, epochs=3, per_class=1, distill_lr=0.01, lr=0.01, batch_size=1024, select_on=10000)
@@ -162,7 +187,12 @@ _ALL_WORDS = dict(max_vocab=None)
 RECIPES = {
     # images: the paper's recipes; `select_on` also keeps the set that scores best on 10,000 training samples
     'mnist_fixed_10': Recipe(
-        'mnist', "paper: LeNet, fixed init, 10 images, SLDD", _MNIST, outer_epochs=350, decay_epochs=35, paper=96.13
+        'mnist',
+        "paper: LeNet, fixed init, 10 images, SLDD",
+        _MNIST,
+        outer_epochs=350,
+        decay_epochs=35,
+        paper=Paper(96.13),
     ),
     # the paper quotes its DD figure from Wang et al. (2018); their fixed-init MNIST command: initial step size 0.02,
     # 400 epochs, the outer learning rate halved every 40
@@ -172,14 +202,14 @@ RECIPES = {
         {'labels': 'hard', 'distill_lr': 0.02},
         outer_epochs=400,
         decay_epochs=40,
-        paper=93.76,
+        paper=Paper(93.76),
         base='mnist_fixed_10',
     ),
     'mnist_fixed_5': Recipe(
         'mnist',
         "paper: LeNet, fixed init, 5 images (classes 0-4 initialised, soft labels over all 10)",
         {'classes': [0, 1, 2, 3, 4]},
-        paper=91.56,
+        paper=Paper(91.56),
         base='mnist_fixed_10',
     ),
     'mnist_random_100': Recipe(
@@ -188,10 +218,14 @@ RECIPES = {
         dict(_MNIST, init='random', steps=10, distill_lr=0.02),
         outer_epochs=400,
         decay_epochs=40,
-        paper=82.75,
+        paper=Paper(82.75, 2.75),
     ),
     'mnist_random_100_dd': Recipe(
-        'mnist', "paper: LeNet, random init, 100 images, DD", {'labels': 'hard'}, paper=79.5, base='mnist_random_100'
+        'mnist',
+        "paper: LeNet, random init, 100 images, DD",
+        {'labels': 'hard'},
+        paper=Paper(79.5, 8.1),
+        base='mnist_random_100',
     ),
     'fashion_mnist_fixed_10': Recipe(
         'fashion_mnist',
@@ -206,13 +240,13 @@ RECIPES = {
         dict(model='alexcifarnet', steps=10, epochs=3, per_class=1, distill_lr=0.001, lr=0.01, batch_size=1024),
         outer_epochs=350,
         decay_epochs=35,
-        paper=60.0,
+        paper=Paper(60.0),
     ),
     'cifar10_random_100': Recipe(
         'cifar10',
         "paper: AlexCifarNet, random init, 100 images, SLDD",
         {'init': 'random'},
-        paper=39.82,
+        paper=Paper(39.82, 0.83),
         base='cifar10_fixed_100',
     ),
     # text: the authors' logged runs; every training word in the vocabulary, GloVe 50d offline (the logs used 100d)
@@ -223,17 +257,21 @@ RECIPES = {
         dict(maxlen=30, **_ALL_WORDS),
         200,
         30,
-        paper=87.40,
+        paper=Paper(87.4, r=97.8, full=89.4),
     ),
     'trec6_random_6': Recipe(
         'trec6',
         _AUTHORS + "Bi-LSTM, random init, 6 sentences (200 fresh networks)",
         {'init': 'random'},
-        paper=61.99,
+        paper=Paper(61.99, 8.79, r=69.3, r_sd=9.8, log=True),
         base='trec6_fixed_6',
     ),
     'trec6_fixed_120': Recipe(
-        'trec6', _AUTHORS + "Bi-LSTM, fixed init, 120 sentences", {'per_class': 20}, base='trec6_fixed_6'
+        'trec6',
+        _AUTHORS + "Bi-LSTM, fixed init, 120 sentences",
+        {'per_class': 20},
+        paper=Paper(r=98.2),
+        base='trec6_fixed_6',
     ),
     'sst5_fixed_5': Recipe(
         'sst5',
@@ -242,7 +280,7 @@ RECIPES = {
         dict(maxlen=56, **_ALL_WORDS),
         140,
         30,
-        paper=35.97,
+        paper=Paper(35.97, r=87.7, full=41.0),
     ),
     'sst5_random_5': Recipe(
         'sst5',
@@ -251,13 +289,14 @@ RECIPES = {
         dict(maxlen=10, **_ALL_WORDS),
         200,
         30,
-        paper=23.38,
+        paper=Paper(23.38, r=57.0, r_sd=5.7, log=True),
     ),
     'sst5_fixed_100': Recipe(
         'sst5',
         _AUTHORS + "Bi-RNN, fixed init, 100 sentences",
         {'per_class': 20, 'distill_lr': 1.5},
         outer_epochs=90,
+        paper=Paper(r=89.8),
         base='sst5_fixed_5',
     ),
     'imdb_fixed_2': Recipe(
@@ -267,20 +306,28 @@ RECIPES = {
         dict(maxlen=400, max_vocab=30000),
         100,
         10,
-        paper=78.29,
+        paper=Paper(78.29, r=89.9, full=87.1, log=True),
     ),
     'imdb_random_2': Recipe(
-        'imdb', _AUTHORS + "TextConvNet, random init, 2 sentences", {'init': 'random'}, paper=69.64, base='imdb_fixed_2'
+        'imdb',
+        _AUTHORS + "TextConvNet, random init, 2 sentences",
+        {'init': 'random'},
+        paper=Paper(69.64, r=80.0, r_sd=6.3, log=True),
+        base='imdb_fixed_2',
     ),
     'imdb_fixed_20': Recipe(
         'imdb',
         _AUTHORS + "TextConvNet, fixed init, 20 sentences",
         {'epochs': 5, 'per_class': 10, 'lr': 0.01},
-        paper=76.26,
+        paper=Paper(76.26, r=91.5, log=True),
         base='imdb_fixed_2',
     ),
     'imdb_random_20': Recipe(
-        'imdb', _AUTHORS + "TextConvNet, random init, 20 sentences", {'init': 'random'}, base='imdb_fixed_20'
+        'imdb',
+        _AUTHORS + "TextConvNet, random init, 20 sentences",
+        {'init': 'random'},
+        paper=Paper(r=85.2, r_sd=3.2),
+        base='imdb_fixed_20',
     ),
     'trec50_fixed_50': Recipe(
         'trec50',
@@ -289,7 +336,7 @@ RECIPES = {
         dict(maxlen=20, max_vocab=8000),
         210,
         20,
-        paper=52.80,
+        paper=Paper(52.8, log=True),
     ),
 }
 # polarity, the offline stand-in for IMDB: the IMDB rows' settings on its 1,000 training reviews (one real batch per
@@ -306,7 +353,7 @@ RECIPES['mnist_quick'] = Recipe(
     'mnist',
     "main job: MNIST fixed init, 10 images, a few minutes on a laptop CPU (not the paper's schedule)",
     {'lr': 0.03, 'iterations': 1500, 'decay_every': 400, 'average': 0.98, 'eval_every': 250, 'select_on': 0},
-    paper=96.13,
+    paper=RECIPES['mnist_fixed_10'].paper,  # its target: the row it compresses
     base='mnist_fixed_10',
 )
 # 5 images: the winner of a schedule screen on a fifth of the paper's schedule (ranked on 10,000 training samples):
@@ -360,11 +407,12 @@ def add_recipes(recipes: dict):
 # %% ../nbs/04a_config.ipynb #0100641f
 def recipe_table() -> list[dict]:
     "One row per recipe: name, dataset, the paper's figure and the note (what `dataset-distillation recipes` prints)."
-    return [{'name': k, 'dataset': r.dataset, 'paper': _flat(k)[3], 'note': r.note} for k, r in RECIPES.items()]
+    return [{'name': k, 'dataset': r.dataset, 'paper': str(r.paper) if r.paper else None, 'note': r.note}
+            for k, r in RECIPES.items()]
 
 def _flat(name: str) -> tuple:
-    """`(cfg, text, epochs, paper)` of recipe `name` with its bases applied, base first (the paper's figure is not
-    inherited)."""
+    """`(cfg, text, epochs, paper accuracy)` of recipe `name` with its bases applied, base first (the paper's figure is
+    not inherited)."""
     name = current_name(name)
     if name not in RECIPES:
         near = [k for k in RECIPES if k.split('_')[0] == name.split('_')[0]] or list(RECIPES)[:6]
@@ -375,10 +423,11 @@ def _flat(name: str) -> tuple:
         )
     r = RECIPES[name]
     cfg, text, ep, _ = _flat(r.base) if r.base else ({}, {}, (None, None), None)
-    return ({**cfg, **r.cfg}, {**text, **r.text}, (r.outer_epochs or ep[0], r.decay_epochs or ep[1]), r.paper)
+    acc = r.paper.acc if r.paper else None
+    return ({**cfg, **r.cfg}, {**text, **r.text}, (r.outer_epochs or ep[0], r.decay_epochs or ep[1]), acc)
 
 # %% ../nbs/04a_config.ipynb #877535fb
-PAPER_ROWS = {
+PAPER_PRESETS = {
     ('mnist', 'fixed'): 'mnist_fixed_10',
     ('mnist', 'random'): 'mnist_random_100',
     ('fashion_mnist', 'fixed'): 'fashion_mnist_fixed_10',
@@ -495,7 +544,7 @@ def data_kind(dataset: str) -> str | None:
 # %% ../nbs/04a_config.ipynb #33a75bd8
 def _fitting(kind: str, binary: bool | None) -> str:
     "The paper's recipes for data of `kind`, binary or not (None: either), for an error message."
-    names = [n for n in dict.fromkeys(PAPER_ROWS.values()) if data_kind(RECIPES[n].dataset) == kind
+    names = [n for n in dict.fromkeys(PAPER_PRESETS.values()) if data_kind(RECIPES[n].dataset) == kind
              and binary in (None, N_CLASSES[RECIPES[n].dataset] == 2)]
     if names: return f"e.g. {', '.join(names)}"
     return f"no recipe is written for {'binary ' if binary else ''}{kind} data: set the parameters instead"
@@ -568,13 +617,13 @@ def _base(p: dict) -> tuple:
     if name is not None and pre is not None: raise ValueError(f"recipe={name!r} and preset={pre!r}: give one of them.")
     if name is None and pre == 'paper':
         ds, init = ds or 'mnist', p['init'] or 'fixed'
-        if (ds, init) not in PAPER_ROWS:
+        if (ds, init) not in PAPER_PRESETS:
             raise ValueError(
                 f"No paper recipe for dataset={ds!r} with init={init!r}; "
-                f"rows: {', '.join(f'{d}/{i}' for d, i in PAPER_ROWS)}. "
+                f"rows: {', '.join(f'{d}/{i}' for d, i in PAPER_PRESETS)}. "
                 "Use preset='smoke' and set the parameters, or name a recipe."
             )
-        name = PAPER_ROWS[ds, init]
+        name = PAPER_PRESETS[ds, init]
     if name is not None:
         name = current_name(name)
         cfg, text, ep, paper = _flat(name)
