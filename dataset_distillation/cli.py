@@ -15,7 +15,7 @@ from pathlib import Path
 
 import dataset_distillation
 
-from .config import parse_value, recipe_fits, resolve
+from .config import Run, parse_value, recipe_fits, resolve
 
 # %% auto #0
 __all__ = ['notebook_path', 'notebook_params', 'recipes', 'check_params', 'execute', 'run_notebook', 'parser', 'main']
@@ -55,15 +55,14 @@ def recipes() -> dict:
 # %% ../nbs/12_cli.ipynb #02912533
 def check_params(params: dict, # parameter name -> value, as given with -p
                  declared: dict, # the notebook's parameters (`notebook_params`)
-                ) -> dict:
-    """`params`, if every name is one of the notebook's parameters and `config.resolve` accepts them (types, ranges,
-    recipe)."""
+                ) -> Run:
+    """The `Run` that `config.resolve` makes of `params` (types, ranges, recipe), if every name is one of the
+    notebook's parameters."""
     if bad := sorted(set(params) - set(declared)):
         near = ', '.join(m[0] for b in bad if (m := difflib.get_close_matches(b, list(declared), 1)))
         raise ValueError(f"unknown parameter(s) {bad}{f' (did you mean {near}?)' if near else ''}; "
                          f"the experiment notebook takes: {', '.join(declared)}")
-    resolve(params)  # the one resolver: names, types, ranges and the recipe, before anything runs
-    return params
+    return resolve(params)  # the one resolver: names, types, ranges and the recipe, before anything runs
 
 # %% ../nbs/12_cli.ipynb #c7482732
 def _kernel_options() -> dict:
@@ -74,6 +73,14 @@ def _kernel_options() -> dict:
     from traitlets.config import Config
     return {'config': Config({'KernelManager': {'transport_encryption': 'auto'}})}  # 'auto': if the kernelspec can
 
+def _stream_papermill_log():
+    "Print papermill's log (the notebook's streamed output) on stdout, as its own command does."
+    import logging
+    log = logging.getLogger('papermill')
+    if not log.handlers:
+        h = logging.StreamHandler(sys.stdout); h.setFormatter(logging.Formatter('%(message)s')); log.addHandler(h)
+    log.setLevel(logging.INFO)
+
 def execute(nb: Path,               # the notebook to run
             out: Path,              # the output folder: gets `distill.ipynb` (`distill.failed.ipynb` if the run fails)
             parameters: dict,       # papermill parameters
@@ -82,6 +89,7 @@ def execute(nb: Path,               # the notebook to run
            ) -> Path:
     "Run notebook `nb` with `parameters` into folder `out`; a failure leaves a finished run's notebook there untouched."
     import papermill as pm
+    if log_output: _stream_papermill_log()
     running, done, failed = out/f'distill.running-{os.getpid()}.ipynb', out/'distill.ipynb', out/'distill.failed.ipynb'
     parameters = {k: list(v) if isinstance(v, tuple) else v for k, v in parameters.items()}  # papermill: a tuple as str
     try: pm.execute_notebook(str(nb), str(running), parameters=parameters, cwd=os.getcwd(), kernel_name='python3',
@@ -112,11 +120,10 @@ def run_notebook(
         if out_dir is not None:
             raise ValueError("give the output folder once: -o OUT_DIR or -p out_dir OUT_DIR, not both")
         out_dir = params.pop('out_dir')
-    check_params(params, notebook_params(nb))
+    r = check_params(params, notebook_params(nb))
     try:
         import papermill  # noqa: F401
     except ImportError: raise ImportError(_NO_PAPERMILL) from None
-    r = resolve(params)
     if r.recipe_for: print(f"{recipe_fits(r.recipe, r.dataset)}: its settings, its schedule in epochs, no paper figure")
     out = Path(out_dir or r.out_dir).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -176,7 +183,8 @@ def main(argv: list | None = None, # the arguments (default: the command line's)
     except (ValueError, TypeError, ImportError, FileNotFoundError) as e:
         print(f"dataset-distillation: error: {e}", file=sys.stderr)
         return 2
-    rec = json.loads((out/'results.json').read_text()) if (out/'results.json').is_file() else {}
-    acc = rec.get('distill_accuracy', {}).get('mean')
-    print(f"results in {out}" + (f": distillation accuracy {100 * acc:.2f}%" if acc is not None else ''))
+    if (out/'results.json').is_file() and not a.log_output:  # with --log-output the notebook printed it
+        from dataset_distillation.experiment import run_summary
+        print(run_summary(json.loads((out/'results.json').read_text())))
+    print(f"results in {out}")
     return 0

@@ -11,7 +11,7 @@ import json
 import math
 import re
 import warnings
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import torch
@@ -593,6 +593,17 @@ class Run:
     final_nets: int = 10
     progress: str | None = None  # 'text' for a plain progress bar
     recipe_for: str | None = None  # the dataset the recipe was written for, when it runs on your own file instead
+    params: dict = field(default_factory=dict)  # the parameters as given
+    epochs: tuple | None = None  # (outer_epochs, decay_epochs) when the schedule is in epochs
+    fixed_steps: dict = field(default_factory=dict)  # step counts given explicitly: they win over the epochs
+
+    def on_data(self, n_train: int) -> Run:
+        "This run with its schedule in epochs converted for `n_train` real samples (the loaded data's size)."
+        if self.epochs is None: return self
+        steps = schedule(*self.epochs, n_train, self.cfg.get('batch_size', 1024))
+        cfg = {**self.cfg, **steps, **self.fixed_steps}
+        validate(DistillConfig(**{'model': 'mlp', **cfg}))
+        return replace(self, cfg=cfg)
 
 # %% ../nbs/04a_config.ipynb #1a92b103
 def default_out_dir(dataset: str, cfg: dict, *extra) -> str:
@@ -657,6 +668,7 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     if 'classes' in cfg and isinstance(cfg['classes'], tuple): cfg['classes'] = list(cfg['classes'])
     validate(DistillConfig(**{'model': 'mlp', **cfg}))  # before the schedule divides by batch_size
     oe, de = p['outer_epochs'] or oe, p['decay_epochs'] or de
+    fixed = {k: cfg[k] for k in _SCHEDULE if k in cfg}
     if oe is not None:  # the schedule in epochs, with the batch size this run uses; step counts given explicitly win
         cfg = {**schedule(oe, de, n_train or N_TRAIN.get(ds, 60000), cfg.get('batch_size', 1024)), **cfg}
     if 'model' not in cfg and (ds in AUTO_MODEL or ds.startswith('csv:')): cfg['model'] = auto_model(ds)
@@ -678,4 +690,4 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     note = (RECIPES[name].note + (f' (applied to {ds})' if sub else '')) if name else ''
     original = p['original'] if p['original'] is not None else name is not None
     return Run(ds, cfg, text, out, name, note, paper, pre, p['data_dir'], p['data_opts'] or {},
-               p['baselines'], original, final, p['progress'], sub)
+               p['baselines'], original, final, p['progress'], sub, dict(params), (oe, de) if oe else None, fixed)

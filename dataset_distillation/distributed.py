@@ -6,11 +6,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
-import time
 from pathlib import Path
 
 import torch
@@ -20,8 +18,6 @@ from torch import Tensor
 
 from .config import DistillConfig, auto_model, parse_overrides, resolve
 from .distill import Distiller
-from .distilled import save_distilled
-from .io import atomic_write
 from .models import init_batch
 from .task import Task
 from .unroll import accuracy, meta_grad, replay, seed_of, seeded, stochastic_inner
@@ -186,8 +182,8 @@ def _resume(self: DistributedDistiller):
 
 # %% ../nbs/10_distributed.ipynb #fe2d4cd9
 def parse_args(argv: list | None = None) -> argparse.Namespace:
-    """Command-line arguments: the process options, and `params`, the run parameters (`config.resolve`) from `--config`
-    and `key=value` words."""
+    """Command-line arguments: the process options, `params` (the run parameters from `--config` and `key=value`
+    words) and `run`, what `config.resolve` makes of them."""
     p = argparse.ArgumentParser(
         prog='torchrun --nproc_per_node N -m dataset_distillation.distributed',
         description='Distil a dataset on several processes (torchrun). Run parameters are those of the '
@@ -204,7 +200,7 @@ def parse_args(argv: list | None = None) -> argparse.Namespace:
     if not isinstance(params, dict):
         raise ValueError(f"--config {a.config}: expected a JSON object of run parameters, got {type(params).__name__}.")
     a.params = {'out_dir': 'runs/distributed', **params, **parse_overrides(a.params)}
-    resolve(a.params)  # every name, type and range checked before torch.distributed starts
+    a.run = resolve(a.params)  # every name, type and range checked, once, before torch.distributed starts
     return a
 
 # %% ../nbs/10_distributed.ipynb #b57484ab
@@ -217,44 +213,22 @@ def _in_turns(make, rank: int, world: int):
     return out
 
 def main(argv: list | None = None) -> dict | None:
-    "Distil on every process of a torchrun launch; rank 0 writes the results and returns their record."
+    "Distil on every process of a torchrun launch (`experiment.run_task`); rank 0 writes and returns the record."
     from dataset_distillation.data import load
-    from dataset_distillation.experiment import result_record
-    from dataset_distillation.io import RunLock
+    from dataset_distillation.experiment import run_task
     from dataset_distillation.task import make_task
     a = parse_args(argv)
     rank, world, dev = init_distributed(a.backend)
     try:
-        r = resolve(a.params)
+        r = a.run
         def build():
             ds = load(r.dataset, data_dir=r.data_dir, **r.data_opts)
             return ds.kind, len(ds.y_train), make_task(ds, r.text)
         kind, n_train, task = _in_turns(build, rank, world)
-        r = resolve(a.params, n_train=n_train)  # the schedule from the data's real size
+        r = r.on_data(n_train)  # a schedule in epochs, for the data's real size
         cfg = DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg, 'device': str(dev)})
-        out = Path(r.out_dir)
-        with RunLock(out) if rank == 0 else contextlib.nullcontext():
-            d = DistributedDistiller(task, cfg, ckpt=out/'checkpoint.pt')
-            dset = d.fit(progress=not a.quiet, live=False)
-            t0 = time.perf_counter(); accs = d.evaluate(r.final_nets); eval_s = time.perf_counter() - t0
-            if rank != 0: return None
-            save_distilled(dset, out/'distilled.safetensors')
-            rec = result_record(
-                d,
-                accs,
-                d.seconds,
-                eval_seconds=round(eval_s, 1),
-                params=a.params,
-                recipe=r.recipe,
-                distributed={
-                    'world': world,
-                    'split': d.split,
-                    'backend': dist.get_backend() if dist.is_initialized() else None,
-                },
-            )
-            atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
-            atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))
-            return rec
+        return run_task(task, cfg, r.out_dir, r.final_nets, not a.quiet, DistributedDistiller, live=False,
+                        params=a.params, recipe=r.recipe)[0]
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
 

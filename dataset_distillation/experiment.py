@@ -5,6 +5,7 @@
 # %% ../nbs/06_experiment.ipynb #2e24a95d
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import asdict
@@ -15,7 +16,7 @@ import torch
 
 import dataset_distillation
 
-from .config import DistillConfig, TextOptions, auto_model, recipe_fits, resolve
+from .config import DistillConfig, Run, TextOptions, auto_model, recipe_fits, resolve
 from .distill import Distiller, check_task
 from .distilled import save_distilled
 from .io import RunLock, atomic_write
@@ -23,7 +24,7 @@ from .task import Task, make_task
 
 # %% auto #0
 __all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators',
-           'run_experiment']
+           'run_experiment', 'run_summary']
 
 # %% ../nbs/06_experiment.ipynb #34769bfa
 def _stats(accs: torch.Tensor) -> dict:
@@ -41,24 +42,38 @@ def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> 
             'config': json.loads(json.dumps(asdict(c))), 'version': dataset_distillation.__version__, **extra}
 
 # %% ../nbs/06_experiment.ipynb #9f8cd951
-def run_task(task: Task, cfg: DistillConfig, out_dir, final_nets: int = 200, progress: bool = True, **extra) -> tuple:
+def run_task(task: Task, cfg: DistillConfig, out_dir,
+             final_nets: int = 200,  # evaluation networks for the final set (random init)
+             progress: bool | str = True,  # False, True or 'text' (`Distiller.fit`)
+             distiller: type = Distiller,  # the outer loop: `Distiller`, or `distributed.DistributedDistiller`
+             live: bool | None = None,  # the live learning curve (default: with the notebook progress bar)
+             **extra) -> tuple:
     """Distil `task` with `cfg` into `out_dir` (resuming its checkpoint), write the results; returns `(record,
-    distiller)`."""
-    out = Path(out_dir)
-    with RunLock(out):
-        d = Distiller(task, cfg, ckpt=out/'checkpoint.pt')
-        dset = d.fit(progress=progress)
+    distiller)`. Under `torch.distributed` every rank distils and evaluates; rank 0 alone writes (its record)."""
+    out, lead = Path(out_dir), not _distributed() or torch.distributed.get_rank() == 0
+    with RunLock(out) if lead else contextlib.nullcontext():
+        d = distiller(task, cfg, ckpt=out/'checkpoint.pt')
+        dset = d.fit(progress=progress, live=live)
         t0 = time.perf_counter(); accs = d.evaluate(final_nets); eval_s = time.perf_counter() - t0
+        # `select_on`: the set that scored best on training samples, beside the last one
+        best = d.evaluate(final_nets, best=True) if d.best is not None else None
+        if not lead: return None, d
         save_distilled(dset, out/'distilled.safetensors')
         rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), **extra)
-        if d.best is not None:  # `select_on`: the set that scored best on training samples, beside the last one
-            best = d.evaluate(final_nets, best=True)
+        if _distributed():
+            D = torch.distributed
+            rec['distributed'] = {'world': D.get_world_size(), 'split': getattr(d, 'split', None),
+                                  'backend': D.get_backend()}
+        if best is not None:
             save_distilled(d.distilled(best=True), out/'distilled_best.safetensors')
             rec['selected'] = {'it': d.best['it'], 'select_on': cfg.select_on, 'select_accuracy': d.best['score'],
                                'distill_accuracy': _stats(best)}
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
         atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))
     return rec, d
+
+def _distributed() -> bool:
+    return torch.distributed.is_available() and torch.distributed.is_initialized()
 
 # %% ../nbs/06_experiment.ipynb #f8f4c252
 def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
@@ -134,15 +149,16 @@ def denominators(rec: dict, emb_acc: float) -> dict:
     }
 
 # %% ../nbs/06_experiment.ipynb #3185a4fa
-def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
-    "Resolve `params`, distil and evaluate; returns `record`, `task`, `distiller`, `distilled`, `out_dir`, `run`."
+def run_experiment(params: dict | Run, progress: bool = True) -> SimpleNamespace:
+    """Distil and evaluate the run `params` (parameters, or a `Run` that `resolve` made of them); returns `record`,
+    `task`, `distiller`, `distilled`, `out_dir`, `run`."""
     from dataset_distillation.data import load
-    r = resolve(params)
+    r = params if isinstance(params, Run) else resolve(params)
     ds = load(r.dataset, data_dir=r.data_dir, **r.data_opts)
     if r.recipe_for:  # a recipe on your own file: its kind and number of classes are known now
         print(f"{recipe_fits(r.recipe, r.dataset, ds.kind, ds.n_classes)}: its settings, its schedule in epochs over "
               f"{len(ds.y_train):,} training samples, no paper figure")
-    if r.recipe or params.get('outer_epochs'): r = resolve({**params, 'out_dir': r.out_dir}, n_train=len(ds.y_train))
+    r = r.on_data(len(ds.y_train))  # a schedule in epochs, for the data actually loaded
     task, kind = make_task(ds, r.text), ds.kind
     cfg = check_task(
         DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg}), task, real=r.baselines
@@ -150,7 +166,7 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
     # needs the raw sentences
     emb = trained_embedding(ds, cfg, r.text, progress) if kind == 'text' and r.original else None
     del ds  # the task holds the data in model space: keep one copy in memory, not two
-    extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': dict(params)}
+    extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': r.params}
     if r.recipe_for: extra['recipe_applied'] = {'recipe': r.recipe, 'written_for': r.recipe_for, 'dataset': r.dataset}
     if kind == 'text': extra['text'] = {**asdict(r.text), 'coverage': task.extra['encoder'].coverage}
     rec, d = run_task(task, cfg, r.out_dir, r.final_nets, r.progress or progress, **extra)
@@ -169,3 +185,19 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
             ),
         )
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=out, run=r)
+
+# %% ../nbs/06_experiment.ipynb #5c1e0a78
+def run_summary(rec: dict) -> str:
+    "A finished run's result in a few lines: what was distilled, its accuracy, and what it compares with."
+    pct = lambda s: f"{100 * s['mean']:.2f}% (+- {100 * s['std']:.2f}, n={s['n']})"
+    lines = [f"{rec['dataset']} / {rec['model']} / {rec['labels']} labels / {rec['init']} init: "
+             f"{rec['n_distilled']} distilled samples, distillation accuracy {pct(rec['distill_accuracy'])} after "
+             f"{rec['iterations']:,} outer steps ({rec['train_seconds'] / 60:.1f} min of training)"]
+    if s := rec.get('selected'):
+        lines.append(f"selected on {s['select_on']:,} training samples: the set of step {s['it']:,}, "
+                     f"distillation accuracy {pct(s['distill_accuracy'])}")
+    if rec.get('paper') is not None:
+        lines.append(f"the paper's figure for this row ({rec['recipe']}): {rec['paper']:.2f}%")
+    if rec.get('original_accuracy') is not None:
+        lines.append(f"full-data accuracy {100 * rec['original_accuracy']:.2f}%, ratio r = {rec['ratio']:.1f}")
+    return '\n'.join(lines)

@@ -21,7 +21,7 @@ import torch
 from dataset_distillation.config import RECIPES, parse_overrides, recipe_table, resolve
 from dataset_distillation.distilled import load_distilled
 from dataset_distillation.io import atomic_write
-from dataset_distillation.experiment import run_experiment
+from dataset_distillation.experiment import run_experiment, run_summary
 from dataset_distillation.task import make_task
 import recipes  # noqa: F401  (registers the lab's recipes; paper/ is on the path when run as a script)
 
@@ -47,8 +47,9 @@ def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
     if not (run_dir/'checkpoint.pt').exists() and snap.exists():
         run_dir.mkdir(parents=True, exist_ok=True); shutil.copy2(snap, run_dir/'checkpoint.pt'); print('resuming from', snap, flush=True)
     params = {'recipe': recipe, 'out_dir': str(run_dir), **({'seed': seed} if seed is not None else {}), **overrides}
-    print(name, resolve(params).cfg, flush=True)
-    exp = run_experiment(params, progress=False)
+    r = resolve(params)  # checked once; run_experiment converts a schedule in epochs once the data is loaded
+    print(name, r.cfg, flush=True)
+    exp = run_experiment(r, progress=False)
     rec = {**exp.record, 'run': name}
     if tag:  # a labelled variant of the recipe: its note says what changed
         rec['variant'] = {'tag': tag, 'overrides': overrides}
@@ -59,7 +60,7 @@ def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
         if (run_dir/f).exists(): shutil.copy2(run_dir/f, dst/f)
     (dst/'history.json').write_text(json.dumps(compact_history(exp.distiller.history)))
     snap.unlink(missing_ok=True)  # finished: the snapshot is no longer needed
-    print(name, 'accuracy', rec['distill_accuracy'], 'seconds', rec['seconds'], flush=True)
+    print(name, run_summary(rec), sep='\n', flush=True)
 
 # ------------------------------------------------------------------ work on finished runs
 def _finished(name: str):
@@ -177,7 +178,7 @@ if __name__ == '__main__':
     ap.add_argument('--original', action='store_true', help="recompute a finished run's full-data accuracy (current recipe) and ratio")
     a = ap.parse_args()
     if a.list:
-        for r in recipe_table(): print(f"{r['name']:28s} {r['dataset']:14s} {'' if r['paper'] is None else format(r['paper'], '6.2f'):6s}  {r['note']}")
+        for r in recipe_table(): print(f"{r['name']:28s} {r['dataset']:14s} {r['paper'] or '':38s}  {r['note']}")
         sys.exit(0)
     if a.snapshot:
         for ck in sorted((ROOT/'runs').glob('*/checkpoint.pt')):
