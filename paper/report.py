@@ -8,7 +8,7 @@ import recipes  # noqa: F401  (registers the lab's recipes: records name them; p
 
 __all__ = ['NAMES', 'STAND_IN', 'paper_rows', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
            'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
-           'learning_curves', 'late_swings']
+           'learning_curves', 'late_swings', 'SPREAD', 'spread_study', 'spread_table']
 
 NAMES = {'mnist': 'MNIST', 'cifar10': 'CIFAR-10', 'trec6': 'TREC-6', 'trec50': 'TREC-50', 'sst5': 'SST-5', 'imdb': 'IMDB',
          'lenet': 'LeNet', 'alexcifarnet': 'AlexCifarNet', 'bilstm': 'Bi-LSTM', 'birnn': 'Bi-RNN',
@@ -244,3 +244,39 @@ def late_swings(hist: list, key: str = 'acc') -> dict:
     return {'late_evals': late, 'late_mean': mean, 'late_range': max(late) - min(late),
             'late_largest_drop': max((a - b for a, b in zip(late, late[1:])), default=0.0),
             'late_sd': (sum((v - mean) ** 2 for v in late) / len(late)) ** 0.5}
+
+SPREAD = {'batch order': 'perm', 'fixed network': 'fixed', 'starting data': 'data'}  # label -> `streams` key reseeded
+
+
+def spread_study(records: list, prefix: str = 'mnist_fixed_10_spread_') -> dict:
+    """Where the spread over seeds comes from: runs `<prefix>base` and `<prefix><stream><k>`, each reseeding one random
+    stream (`DistillConfig.streams`) of the base run. Per stream, the base run and its reseeded runs summarised."""
+    by = {r['run'][len(prefix):]: r for r in records if r['run'].startswith(prefix) and not r.get('in_progress')}
+    pending = sorted(r['run'] for r in records if r['run'].startswith(prefix) and r.get('in_progress'))
+    base = by.get('base')
+    out = {'prefix': prefix, 'base': None, 'streams': {}, 'pending': pending}
+    if base: out['base'] = dict(zip(('last', 'selected'), accuracies(base)), run=base['run'])
+    for label, key in SPREAD.items():
+        runs = [by[k] for k in sorted(by) if k.startswith(key) and k[len(key):].isdigit()]
+        group = ([base] if base else []) + runs  # the base run is draw 0 of every stream
+        last = [accuracies(r)[0] for r in group]
+        sel = [accuracies(r)[1] for r in group if accuracies(r)[1] is not None]
+        out['streams'][label] = {'key': key, 'runs': [r['run'] for r in group], 'last': _summary(last),
+                                 'selected': _summary(sel), 'last_each': last,
+                                 'seconds': [r.get('seconds') for r in group]}
+    return out
+
+
+def spread_table(study: dict) -> str:
+    "Markdown: per random stream, the final and selected sets' accuracy over the base run and its reseeded runs."
+    pc = lambda v: f"{100 * v:.2f}%"
+    span = lambda s: '—' if not s else (f"{pc(s['mean'])} +- {100 * s['std']:.2f} (range {100 * (s['max'] - s['min']):.2f}"
+                                        f" points, n={s['n']})")
+    lines = ['| reseeded stream | runs | final set: mean +- sd (range) | selected set: mean +- sd (range) | each final |',
+             '|---|---|---|---|---|']
+    for label, s in study['streams'].items():
+        each = ', '.join(f"{100 * v:.2f}" for v in s['last_each'])
+        lines.append(f"| {label} (`streams={{'{s['key']}': k}}`) | {len(s['runs'])} | {span(s['last'])} | "
+                     f"{span(s['selected'])} | {each} |")
+    if study['pending']: lines.append(f"\nStill running: {', '.join(study['pending'])}.")
+    return '\n'.join(lines)
