@@ -23,7 +23,7 @@ from .io import atomic_write
 from .unroll import accuracy, replay, seed_of
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'DistilledSet', 'init_labels', 'apply', 'evaluate', 'save_distilled',
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'DistilledSet', 'init_labels', 'apply', 'replay_accuracy', 'save_distilled',
            'load_distilled']
 
 # %% ../nbs/04_distilled.ipynb #cf3cae81
@@ -89,7 +89,7 @@ def apply(distilled: DistilledSet, model: nn.Module,
     return out if batched else {k: v[0] for k, v in out.items()}
 
 # %% ../nbs/04_distilled.ipynb #f75afc35
-def evaluate(distilled: DistilledSet, model: nn.Module, params0: dict, x: Tensor, y: Tensor) -> Tensor:
+def replay_accuracy(distilled: DistilledSet, model: nn.Module, params0: dict, x: Tensor, y: Tensor) -> Tensor:
     "Accuracy on `(x, y)` of each network in `params0` (`(n, ...)` stacks) after replaying `distilled`."
     return accuracy(model, apply(distilled, model, params0, batched=True), x, y)
 

@@ -13,7 +13,7 @@ from torch import Tensor
 from .text import TOKENIZERS as _SPLITTERS
 
 # %% auto #0
-__all__ = ['TOKENIZERS', 'Task', 'image_task', 'TextOptions', 'check_text', 'text_task', 'make_task']
+__all__ = ['TOKENIZER_CHOICES', 'Task', 'image_task', 'TextOptions', 'check_text', 'text_task', 'make_task']
 
 # %% ../nbs/01a_task.ipynb #7e015e71
 @dataclass
@@ -44,7 +44,7 @@ def image_task(ds) -> Task:
                 {'mean': list(ds.mean), 'std': list(ds.std)})
 
 # %% ../nbs/01a_task.ipynb #a9b5c7ce
-TOKENIZERS = ('auto', *_SPLITTERS)  # 'auto' picks one of the text module's tokenisers from the dataset
+TOKENIZER_CHOICES = ('auto', *_SPLITTERS)  # 'auto' picks one of the text module's tokenisers from the dataset
 
 @dataclass
 class TextOptions:
@@ -66,8 +66,8 @@ def check_text(t: TextOptions) -> TextOptions:
         raise ValueError(f"max_vocab={mv!r}: must be at least 1 (or None for every training word).")
     if t.glove_dim not in (50, 100, 200, 300):
         raise ValueError(f"glove_dim={t.glove_dim!r}: GloVe 6B comes in 50, 100, 200 or 300 dimensions.")
-    if t.tokenizer not in TOKENIZERS:
-        raise ValueError(f"tokenizer={t.tokenizer!r}: choose one of {', '.join(TOKENIZERS)}.")
+    if t.tokenizer not in TOKENIZER_CHOICES:
+        raise ValueError(f"tokenizer={t.tokenizer!r}: choose one of {', '.join(TOKENIZER_CHOICES)}.")
     return t
 
 # %% ../nbs/01a_task.ipynb #ab5a1ef9

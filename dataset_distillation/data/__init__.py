@@ -6,16 +6,19 @@
 __all__ = []
 
 # %% ../../nbs/00a_data.ipynb #c4d222d1
-# local first: the order of `list_datasets()`
 from ..io import atomic_path, check_digest, file_digest, load_pickle, safe_extract
-from . import fetch, formats, glove, images, local, registry, texts
+
+# isort: off
+# the modules in registration order (local first: the order of `list_datasets()`), each one's names re-exported
+from . import registry, fetch, formats, local, images, texts, glove
+from .registry import *
 from .fetch import *
 from .formats import *
-from .glove import *
-from .images import *
 from .local import *
-from .registry import *
+from .images import *
 from .texts import *
+from .glove import *
+# isort: on
 
 # %% ../../nbs/00a_data.ipynb #38d7df88
 __all__ = ['atomic_path', 'file_digest', 'check_digest', 'load_pickle', 'safe_extract',

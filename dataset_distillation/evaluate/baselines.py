@@ -24,7 +24,7 @@ from dataset_distillation.evaluate.protocols import (
     summary,
 )
 
-from ..distilled import DistilledSet, evaluate, init_labels
+from ..distilled import DistilledSet, init_labels, replay_accuracy
 from ..models import init_batch
 from ..task import Task
 from ..unroll import seed_of
@@ -154,7 +154,7 @@ def optimised_real(
         x, y = x[sub], y[sub]
     x, y, p0 = x.to(device), y.to(device), {k: v.to(device) for k, v in p0.items()}
     cands = [random_real(task, per_class, steps, epochs, lr, lrs, seed_of(seed, 'optimised', i)) for i in range(n_sets)]
-    scores = [evaluate(c, net, p0, x, y).mean().item() for c in cands]
+    scores = [replay_accuracy(c, net, p0, x, y).mean().item() for c in cands]
     best = sorted(range(n_sets), key=lambda i: -scores[i])[:math.ceil(keep * n_sets - 1e-9)]
     for i in best:
         cands[i].meta.update(

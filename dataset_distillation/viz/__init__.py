@@ -14,9 +14,9 @@ from dataset_distillation.viz.explorer import (
            has_widget_frontend,
            plot_label_bars,
            plot_step_sizes,
+           set_summary,
            step_subset,
            step_view,
-           summary,
 )
 from dataset_distillation.viz.plots import (
            LivePlot,
@@ -37,4 +37,4 @@ from .knn import COLORS, plot_regions, region_grid, soft_knn_predict, soft_knn_s
 __all__ = ['class_names', 'show_images', 'show_labels', 'labels_markdown', 'plot_history', 'plot_accuracy_vs_size',
            'show_text', 'decoded_markdown', 'save_figure', 'LivePlot', 'COLORS', 'soft_knn_scores', 'soft_knn_predict',
            'region_grid', 'plot_regions', 'ENV_WIDGETS', 'step_subset', 'plot_label_bars', 'plot_step_sizes',
-           'step_view', 'has_widget_frontend', 'summary', 'StaticView', 'explorer_widget', 'explore']
+           'step_view', 'has_widget_frontend', 'set_summary', 'StaticView', 'explorer_widget', 'explore']

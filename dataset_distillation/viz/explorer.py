@@ -18,7 +18,7 @@ from .plots import class_names, decoded_markdown, labels_markdown, show_images, 
 
 # %% auto #0
 __all__ = ['ENV_WIDGETS', 'step_subset', 'plot_label_bars', 'plot_step_sizes', 'step_view', 'has_widget_frontend',
-           'summary', 'StaticView', 'explorer_widget', 'explore']
+           'set_summary', 'StaticView', 'explorer_widget', 'explore']
 
 # %% ../../nbs/07b_explorer.ipynb #c271f011
 def step_subset(dset: DistilledSet, step: int) -> DistilledSet:
@@ -116,7 +116,7 @@ def has_widget_frontend() -> bool:
     return type(get_ipython()).__name__ == 'ZMQInteractiveShell'
 
 # %% ../../nbs/07b_explorer.ipynb #114fb36a
-def summary(dset: DistilledSet) -> str:
+def set_summary(dset: DistilledSet) -> str:
     "Markdown summary of a distilled set: what it was distilled from and for, its size and step sizes."
     m, lrs, names = dset.meta, dset.lrs.detach().float(), class_names(dset)
     parts = [
@@ -161,7 +161,7 @@ def explorer_widget(dset: DistilledSet, encoder=None, max_samples: int = 20):
         md = W.Output(); md.append_display_data(Markdown(text))
         body.children = [md, *(W.Image(value=_png(f), format='png') for f in figs)]
     slider.observe(show, names='value'); show()
-    return W.VBox([W.HTML(html.escape(summary(dset)).replace('\n\n', '<br>').replace('**', '')), slider, body])
+    return W.VBox([W.HTML(html.escape(set_summary(dset)).replace('\n\n', '<br>').replace('**', '')), slider, body])
 
 # %% ../../nbs/07b_explorer.ipynb #b9ff33dc
 def explore(dset: DistilledSet, encoder=None,  # `.decode(x) -> list[str]` for text sets
@@ -171,4 +171,4 @@ def explore(dset: DistilledSet, encoder=None,  # `.decode(x) -> list[str]` for t
     if widgets is None: widgets = has_widget_frontend()
     if widgets: return explorer_widget(dset, encoder, max_samples)
     text, figs = step_view(dset, 0, encoder, max_samples)
-    return StaticView(summary(dset) + '\n\n' + text, figs)
+    return StaticView(set_summary(dset) + '\n\n' + text, figs)
