@@ -22,8 +22,8 @@ from .models.kernels import any_wrapped, first_order
 # %% auto #0
 __all__ = ['LABEL_TRANSFORMS', 'REAL_CHUNK', 'BOUNDED_CHUNK', 'META_MODES', 'soft_label_loss', 'real_loss',
            'train_mode', 'inner_train', 'inner_step', 'unroll', 'outer_loss', 'chunks', 'native_convs', 'meta_grad',
-           'reference_meta_grad', 'seed_of', 'stochastic_inner', 'fixed_replays', 'seeded', 'device_generator',
-           'cuda_numerics', 'replay', 'accuracy']
+           'seed_of', 'stochastic_inner', 'fixed_replays', 'seeded', 'device_generator', 'cuda_numerics', 'replay',
+           'accuracy']
 
 # %% ../nbs/03_unroll.ipynb #556e5f0c
 LABEL_TRANSFORMS = ('none', 'softmax')
@@ -241,35 +241,6 @@ def meta_grad(
     if mode == 'full': return _meta_autograd(model, x, y, raw, params0, xb, yb, transform, n=n)
     loss, g = vmap(lambda p: _meta_bounded(model, x, y, raw, p, xb, yb, transform), randomness='different')(params0)
     return loss.mean(), tuple(t.mean(0) for t in g)
-
-# %% ../nbs/03_unroll.ipynb #397be2a7
-def reference_meta_grad(
-    model: nn.Module, x: Tensor, y: Tensor, raw: Tensor, params0: dict, xb: Tensor, yb: Tensor
-) -> tuple:
-    """`meta_grad`'s loss and `(dx, dy, draw)` computed as the original code does (flat weights, reverse Hessian-vector
-    sweep)."""
-    names, shapes = list(params0), [v.shape[1:] for v in params0.values()]
-    sizes = [math.prod(s) for s in shapes]
-    logits = lambda w, xi: fwd(model, {k: v.view(s) for k, v, s in zip(names, w.split(sizes), shapes)}, xi)
-    lrs, n, S = F.softplus(raw).detach().requires_grad_(), len(params0[names[0]]), len(x)
-    x, y = x.detach().requires_grad_(), y.detach().requires_grad_()
-    gx, gy, glr, total = 0, 0, 0, 0.
-    with torch.enable_grad(), train_mode(model, False):
-        for j in range(n):
-            ws, gws = [torch.cat([v[j].reshape(-1) for v in params0.values()]).requires_grad_()], []
-            for t in range(len(lrs)):   # forward: each step's weights, and its gradient with its graph
-                l = -(y[t % S] * logits(ws[-1], x[t % S]).log_softmax(-1)).sum(-1).mean()
-                gw, = torch.autograd.grad(l, ws[-1], create_graph=True)
-                gws.append(gw); ws.append((ws[-1] - lrs[t] * gw).detach().requires_grad_())
-            L = F.cross_entropy(logits(ws[-1], xb), yb)
-            dw, = torch.autograd.grad(L, ws[-1]); total += L.item()
-            dx, dy, dls = 0, 0, [None] * len(lrs)
-            for t in reversed(range(len(lrs))):   # reverse: pull dw back through g_t
-                dls[t] = -(dw * gws[t]).sum()
-                hw, hx, hy = torch.autograd.grad(gws[t], (ws[t], x, y), -lrs[t].detach() * dw, retain_graph=True)
-                dw, dx, dy = dw + hw, dx + hx, dy + hy
-            gx, gy, glr = gx + dx / n, gy + dy / n, glr + torch.stack(dls).detach() * torch.sigmoid(raw) / n
-    return torch.tensor(total / n, dtype=x.dtype, device=x.device), (gx, gy, glr)
 
 # %% ../nbs/03_unroll.ipynb #1bd467de
 def seed_of(*key) -> int:
