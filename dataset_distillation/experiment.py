@@ -60,10 +60,9 @@ def run_task(task: Task, cfg: DistillConfig, out_dir,
         if not lead: return None, d
         save_distilled(dset, out/'distilled.safetensors')
         rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), **extra)
-        if _distributed():
-            D = torch.distributed
-            rec['distributed'] = {'world': D.get_world_size(), 'split': getattr(d, 'split', None),
-                                  'backend': D.get_backend()}
+        if hasattr(d, 'world'):  # a `DistributedDistiller`: how its work was shared
+            rec['distributed'] = {'world': d.world, 'split': d.split,
+                                  'backend': torch.distributed.get_backend() if _distributed() else None}
         if best is not None:
             save_distilled(d.distilled(best=True), out/'distilled_best.safetensors')
             rec['selected'] = {'it': d.best['it'], 'select_on': cfg.select_on, 'select_accuracy': d.best['score'],
