@@ -6,7 +6,7 @@ from pathlib import Path
 from dataset_distillation.evaluate.baselines import BASELINE_NAMES
 import recipes  # noqa: F401  (registers the lab's recipes: records name them; paper/ is on the path)
 
-__all__ = ['NAMES', 'STAND_IN', 'paper_rows', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
+__all__ = ['NAMES', 'STAND_IN', 'paper_rows', 'paper_target', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
            'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
            'learning_curves', 'late_swings', 'SPREAD', 'spread_study', 'spread_table']
 
@@ -34,6 +34,12 @@ def paper_rows() -> list:
                                   match=dict(dataset=key[0], init=c.init, labels=c.labels, n_distilled=n),
                                   **({'stand_in': note} if note else {})))
     return list(rows.values())
+
+
+def paper_target(recipe: str) -> float:
+    "The paper's accuracy for `recipe`'s row as a fraction (for a dashed line on a learning curve)."
+    from dataset_distillation.config import RECIPES
+    return RECIPES[recipe].paper.acc / 100
 
 
 def collect(root='results') -> list:
