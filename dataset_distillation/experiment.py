@@ -4,23 +4,31 @@
 
 # %% ../nbs/06_experiment.ipynb #2e24a95d
 from __future__ import annotations
-import json, time
-from types import SimpleNamespace
+
+import contextlib
+import json
+import time
 from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
+
 import torch
+
 import dataset_distillation
-from .config import DistillConfig, TextOptions, resolve, auto_model, recipe_fits
+
+from .config import DistillConfig, Run, TextOptions, auto_model, recipe_fits, resolve
 from .distill import Distiller, check_task
-from .task import Task, make_task
 from .distilled import save_distilled
 from .io import RunLock, atomic_write
+from .task import Task, make_task
 
 # %% auto #0
-__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators', 'run_experiment']
+__all__ = ['DENOMINATORS', 'result_record', 'run_task', 'add_comparisons', 'trained_embedding', 'denominators',
+           'run_experiment', 'run_summary']
 
 # %% ../nbs/06_experiment.ipynb #34769bfa
-def _stats(accs: torch.Tensor) -> dict: return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
+def _stats(accs: torch.Tensor) -> dict:
+    return {'mean': accs.mean().item(), 'std': accs.std().item() if len(accs) > 1 else 0.0, 'n': len(accs)}
 
 def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> dict:
     "The `results.json` record of a finished run."
@@ -34,23 +42,37 @@ def result_record(d: Distiller, accs: torch.Tensor, seconds: float, **extra) -> 
             'config': json.loads(json.dumps(asdict(c))), 'version': dataset_distillation.__version__, **extra}
 
 # %% ../nbs/06_experiment.ipynb #9f8cd951
-def run_task(task: Task, cfg: DistillConfig, out_dir, final_nets: int = 200, progress: bool = True, **extra) -> tuple:
-    "Distil `task` with `cfg` into `out_dir` (resuming its checkpoint), write the results; returns `(record, distiller)`."
-    out = Path(out_dir)
-    with RunLock(out):
-        d = Distiller(task, cfg, ckpt=out/'checkpoint.pt')
-        dset = d.fit(progress=progress)
+def run_task(task: Task, cfg: DistillConfig, out_dir,
+             final_nets: int = 200,  # evaluation networks for the final set (random init)
+             progress: bool | str = True,  # False, True or 'text' (`Distiller.fit`)
+             distiller: type = Distiller,  # the outer loop: `Distiller`, or `distributed.DistributedDistiller`
+             live: bool | None = None,  # the live learning curve (default: with the notebook progress bar)
+             **extra) -> tuple:
+    """Distil `task` with `cfg` into `out_dir` (resuming its checkpoint), write the results; returns `(record,
+    distiller)`. Under `torch.distributed` every rank distils and evaluates; rank 0 alone writes (its record)."""
+    out, lead = Path(out_dir), not _distributed() or torch.distributed.get_rank() == 0
+    with RunLock(out) if lead else contextlib.nullcontext():
+        d = distiller(task, cfg, ckpt=out/'checkpoint.pt')
+        dset = d.fit(progress=progress, live=live)
         t0 = time.perf_counter(); accs = d.evaluate(final_nets); eval_s = time.perf_counter() - t0
+        # `select_on`: the set that scored best on training samples, beside the last one
+        best = d.evaluate(final_nets, best=True) if d.best is not None else None
+        if not lead: return None, d
         save_distilled(dset, out/'distilled.safetensors')
         rec = result_record(d, accs, d.seconds, eval_seconds=round(eval_s, 1), **extra)
-        if d.best is not None:  # `select_on`: the set that scored best on training samples, beside the last one
-            best = d.evaluate(final_nets, best=True)
+        if hasattr(d, 'world'):  # a `DistributedDistiller`: how its work was shared
+            rec['distributed'] = {'world': d.world, 'split': d.split,
+                                  'backend': torch.distributed.get_backend() if _distributed() else None}
+        if best is not None:
             save_distilled(d.distilled(best=True), out/'distilled_best.safetensors')
             rec['selected'] = {'it': d.best['it'], 'select_on': cfg.select_on, 'select_accuracy': d.best['score'],
                                'distill_accuracy': _stats(best)}
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
         atomic_write(out/'history.json', lambda tmp: Path(tmp).write_text(json.dumps(d.history)))
     return rec, d
+
+def _distributed() -> bool:
+    return torch.distributed.is_available() and torch.distributed.is_initialized()
 
 # %% ../nbs/06_experiment.ipynb #f8f4c252
 def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
@@ -64,52 +86,86 @@ def add_comparisons(rec: dict, task: Task, cfg: DistillConfig,
     from .evaluate import BASELINE_LR, original_accuracy, ratio, run_baselines
     c, rec = cfg, dict(rec)
     if original:
-        rec['original_accuracy'] = orig = original_accuracy(task, c.model, seed=c.seed, device=c.device, progress=progress)
+        rec['original_accuracy'] = orig = original_accuracy(
+            task, c.model, seed=c.seed, device=c.device, progress=progress
+        )
         rec['ratio'] = ratio(rec['distill_accuracy']['mean'], orig)
     if baselines:
         if c.classes is not None and len(c.classes) != task.n_classes:
-            rec['baselines_note'] = f'no per-class real-data analog for {len(c.classes)} distilled classes of {task.n_classes}'
+            rec['baselines_note'] = (
+                f'no per-class real-data analog for {len(c.classes)} distilled classes of {task.n_classes}'
+            )
             return rec
         lr = BASELINE_LR['text' if kind == 'text' else 'image']
-        size = dict(per_class=c.per_class, steps=c.steps, epochs=c.epochs, init=c.init, n_nets=n_nets, seed=c.seed, device=c.device)
+        size = dict(
+            per_class=c.per_class,
+            steps=c.steps,
+            epochs=c.epochs,
+            init=c.init,
+            n_nets=n_nets,
+            seed=c.seed,
+            device=c.device,
+        )
         rec['baselines'] = run_baselines(task, c.model, lr=lr, progress=progress, **size)
         rec['baselines_learned_lrs'] = run_baselines(task, c.model, lrs=lrs, progress=progress, **size)
         rec['baselines_config'] = {'fixed_lr': lr, 'n_nets': n_nets if c.init == 'random' else 1}
     return rec
 
 # %% ../nbs/06_experiment.ipynb #98c04dda
-DENOMINATORS = {'original_accuracy': 'same network as distilled, frozen GloVe (the distilled set\'s embedding space)',
-                'original_accuracy_trained_embedding': "same network, embedding initialised from GloVe and trained with it (the paper's kind)"}
+DENOMINATORS = {
+    'original_accuracy': 'same network as distilled, frozen GloVe (the distilled set\'s embedding space)',
+    'original_accuracy_trained_embedding': (
+        "same network, embedding initialised from GloVe and trained with it (the paper's kind)"
+    ),
+}
 
 def trained_embedding(ds, cfg: DistillConfig, text: TextOptions, progress: bool = True) -> float:
     "Full-data accuracy (b) of `cfg.model` on the raw text `ds`, its embedding trained (cached)."
     from dataset_distillation.data import load_glove
     from dataset_distillation.evaluate import trained_embedding_accuracy
-    return trained_embedding_accuracy(ds, cfg.model, text.maxlen, text.max_vocab, load_glove(text.glove_dim, path=text.glove_path),
-                                      seed=cfg.seed, device=cfg.device, progress=progress, tokenizer=text.tokenizer)
+
+    return trained_embedding_accuracy(
+        ds,
+        cfg.model,
+        text.maxlen,
+        text.max_vocab,
+        load_glove(text.glove_dim, path=text.glove_path),
+        seed=cfg.seed,
+        device=cfg.device,
+        progress=progress,
+        tokenizer=text.tokenizer,
+    )
 
 # %% ../nbs/06_experiment.ipynb #75ea4e73
 def denominators(rec: dict, emb_acc: float) -> dict:
     "The fields that set denominator (b) beside (a) in a text record: accuracy, ratio and what each denominator is."
     from dataset_distillation.evaluate import ratio
-    return {'original_accuracy_trained_embedding': emb_acc, 'ratio_trained_embedding': ratio(rec['distill_accuracy']['mean'], emb_acc),
-            'denominators': DENOMINATORS}
+
+    return {
+        'original_accuracy_trained_embedding': emb_acc,
+        'ratio_trained_embedding': ratio(rec['distill_accuracy']['mean'], emb_acc),
+        'denominators': DENOMINATORS,
+    }
 
 # %% ../nbs/06_experiment.ipynb #3185a4fa
-def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
-    "Resolve `params`, distil and evaluate; returns `record`, `task`, `distiller`, `distilled`, `out_dir`, `run`."
+def run_experiment(params: dict | Run, progress: bool = True) -> SimpleNamespace:
+    """Distil and evaluate the run `params` (parameters, or a `Run` that `resolve` made of them); returns `record`,
+    `task`, `distiller`, `distilled`, `out_dir`, `run`."""
     from dataset_distillation.data import load
-    r = resolve(params)
+    r = params if isinstance(params, Run) else resolve(params)
     ds = load(r.dataset, data_dir=r.data_dir, **r.data_opts)
     if r.recipe_for:  # a recipe on your own file: its kind and number of classes are known now
         print(f"{recipe_fits(r.recipe, r.dataset, ds.kind, ds.n_classes)}: its settings, its schedule in epochs over "
               f"{len(ds.y_train):,} training samples, no paper figure")
-    if r.recipe or params.get('outer_epochs'): r = resolve({**params, 'out_dir': r.out_dir}, n_train=len(ds.y_train))
+    r = r.on_data(len(ds.y_train))  # a schedule in epochs, for the data actually loaded
     task, kind = make_task(ds, r.text), ds.kind
-    cfg = check_task(DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg}), task, real=r.baselines)
-    emb = trained_embedding(ds, cfg, r.text, progress) if kind == 'text' and r.original else None  # needs the raw sentences
+    cfg = check_task(
+        DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg}), task, real=r.baselines
+    )
+    # needs the raw sentences
+    emb = trained_embedding(ds, cfg, r.text, progress) if kind == 'text' and r.original else None
     del ds  # the task holds the data in model space: keep one copy in memory, not two
-    extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': dict(params)}
+    extra = {'preset': r.preset, 'recipe': r.recipe, 'note': r.note, 'paper': r.paper, 'params': r.params}
     if r.recipe_for: extra['recipe_applied'] = {'recipe': r.recipe, 'written_for': r.recipe_for, 'dataset': r.dataset}
     if kind == 'text': extra['text'] = {**asdict(r.text), 'coverage': task.extra['encoder'].coverage}
     rec, d = run_task(task, cfg, r.out_dir, r.final_nets, r.progress or progress, **extra)
@@ -120,5 +176,27 @@ def run_experiment(params: dict, progress: bool = True) -> SimpleNamespace:
         atomic_write(out/'results.json', lambda tmp: Path(tmp).write_text(json.dumps(rec, indent=1)))
     if kind == 'text':
         from dataset_distillation.viz import decoded_markdown
-        atomic_write(out/'decoded.md', lambda tmp: Path(tmp).write_text(decoded_markdown(d.distilled(), task.extra['encoder'], max_words=r.text.maxlen)))
+
+        atomic_write(
+            out / 'decoded.md',
+            lambda tmp: Path(tmp).write_text(
+                decoded_markdown(d.distilled(), task.extra['encoder'], max_words=r.text.maxlen)
+            ),
+        )
     return SimpleNamespace(record=rec, task=task, distiller=d, distilled=d.distilled(), out_dir=out, run=r)
+
+# %% ../nbs/06_experiment.ipynb #5c1e0a78
+def run_summary(rec: dict) -> str:
+    "A finished run's result in a few lines: what was distilled, its accuracy, and what it compares with."
+    pct = lambda s: f"{100 * s['mean']:.2f}% (+- {100 * s['std']:.2f}, n={s['n']})"
+    lines = [f"{rec['dataset']} / {rec['model']} / {rec['labels']} labels / {rec['init']} init: "
+             f"{rec['n_distilled']} distilled samples, distillation accuracy {pct(rec['distill_accuracy'])} after "
+             f"{rec['iterations']:,} outer steps ({rec['train_seconds'] / 60:.1f} min of training)"]
+    if s := rec.get('selected'):
+        lines.append(f"selected on {s['select_on']:,} training samples: the set of step {s['it']:,}, "
+                     f"distillation accuracy {pct(s['distill_accuracy'])}")
+    if rec.get('paper') is not None:
+        lines.append(f"the paper's figure for this row ({rec['recipe']}): {rec['paper']:.2f}%")
+    if rec.get('original_accuracy') is not None:
+        lines.append(f"full-data accuracy {100 * rec['original_accuracy']:.2f}%, ratio r = {rec['ratio']:.1f}")
+    return '\n'.join(lines)

@@ -3,7 +3,7 @@
 
     nice -n 5 python paper/evaluation_table.py [RUN ...] [--budget MINUTES] [--redo]
 
-Runs: every results/<run>/ with a distilled set whose recipe is a paper row (`config.PAPER_ROWS`, or a recipe with
+Runs: every results/<run>/ with a distilled set whose recipe is a paper row (`config.PAPER_PRESETS`, or a recipe with
 the paper's figure), schedule screens and one-setting variants left out; one run per recipe first (its lowest seed),
 then the other seeds. For each: replay on the fixed network and on 200 fresh ones (the paper's protocol), retrain on
 5 fresh networks (DC's recipe) with hard labels, with the set's labels (soft cross-entropy; KL to softmax(labels)),
@@ -19,25 +19,26 @@ import argparse, json, time
 from dataclasses import fields
 from pathlib import Path
 import torch
-from dataset_distillation.config import RECIPES, PAPER_ROWS, _flat
+from dataset_distillation.config import RECIPES, PAPER_PRESETS, _flat
 from dataset_distillation.data import load
 from dataset_distillation.distilled import load_distilled
 from dataset_distillation.evaluate import (Augment, RetrainRecipe, evaluate_protocol, summary, label_gaps,
                                            same_label_random, decode_set)
 from dataset_distillation.io import atomic_write
 from dataset_distillation.task import TextOptions, make_task
+import recipes  # noqa: F401  (registers the lab's recipes: records name them; paper/ is on the path)
 
 ROOT = Path(__file__).resolve().parents[1]
 RES = ROOT/'results'
 OUT_JSON, OUT_MD = RES/'evaluation.json', RES/'evaluation.md'
-SKIP_NOTES = ('schedule screen', '; variant')  # shorter schedules or one changed setting: not the recipe's final set
+SKIP_NOTES = ('schedule screen', 'variant ')  # shorter schedules or one changed setting: not the recipe's final set
 
 def recipe_of(run: str, rec: dict) -> str | None:
     "The recipe a run followed: as recorded, else the run's own name when it is a recipe."
     return rec.get('recipe') or (run if run in RECIPES else None)
 
 def is_paper_row(name: str | None) -> bool:
-    return bool(name) and (name in PAPER_ROWS.values() or _flat(name)[3] is not None)
+    return bool(name) and (name in PAPER_PRESETS.values() or _flat(name)[3] is not None)
 
 def canonical(name: str) -> bool:
     "A recipe that is the paper's (or its authors' logged) setting itself, not a changed one."
@@ -45,8 +46,8 @@ def canonical(name: str) -> bool:
     return note.startswith('paper:') or "the authors' logged run" in note or note.startswith("the paper's recipe")
 
 def row_of(name: str) -> str | None:
-    "The `PAPER_ROWS` recipe that `name` is or extends."
-    while name and name not in PAPER_ROWS.values(): name = RECIPES[name].base
+    "The `PAPER_PRESETS` recipe that `name` is or extends."
+    while name and name not in PAPER_PRESETS.values(): name = RECIPES[name].base
     return name
 
 def paper_runs() -> list:
@@ -63,7 +64,7 @@ def paper_runs() -> list:
     for name, _, run in runs: lead.setdefault(name, run)
     hard = lambda run: _flat(recipe[run])[0].get('labels') == 'hard'  # DD rows after the soft-label ones
     lead = sorted(lead.values(), key=lambda run: (not canonical(recipe[run]), hard(run), run))
-    rows = [next((r for r in lead if row_of(recipe[r]) == v), None) for v in PAPER_ROWS.values()]
+    rows = [next((r for r in lead if row_of(recipe[r]) == v), None) for v in PAPER_PRESETS.values()]
     rows = [r for r in rows if r]
     return rows + [r for r in lead if r not in rows] + [run for _, _, run in runs if run not in lead]
 

@@ -4,30 +4,43 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from dataset_distillation.evaluate.baselines import BASELINE_NAMES
+import recipes  # noqa: F401  (registers the lab's recipes: records name them; paper/ is on the path)
 
-__all__ = ['PAPER_ROWS', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
+__all__ = ['NAMES', 'STAND_IN', 'paper_rows', 'paper_target', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
            'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
-           'learning_curves', 'late_swings']
+           'learning_curves', 'late_swings', 'SPREAD', 'spread_study', 'spread_table']
 
-PAPER_ROWS = [
-    dict(experiment='MNIST LeNet fixed init, 10 images, SLDD', paper='96.13%', match=dict(dataset='mnist', init='fixed', labels='soft', n_distilled=10)),
-    dict(experiment='MNIST LeNet fixed init, 10 images, DD', paper='93.76%', match=dict(dataset='mnist', init='fixed', labels='hard', n_distilled=10)),
-    dict(experiment='MNIST LeNet fixed init, 5 images, SLDD', paper='91.56%', match=dict(dataset='mnist', init='fixed', labels='soft', n_distilled=5)),
-    dict(experiment='MNIST LeNet fixed init, 100 images, SLDD', paper='98.6%', match=dict(dataset='mnist', init='fixed', labels='soft', n_distilled=100)),
-    dict(experiment='MNIST LeNet random init, 100 images, SLDD', paper='82.75 +- 2.75%', match=dict(dataset='mnist', init='random', labels='soft', n_distilled=100)),
-    dict(experiment='MNIST LeNet random init, 100 images, DD', paper='79.5 +- 8.1%', match=dict(dataset='mnist', init='random', labels='hard', n_distilled=100)),
-    dict(experiment='CIFAR-10 AlexCifarNet fixed init, 100 images, SLDD', paper='60.0%', match=dict(dataset='cifar10', init='fixed', labels='soft', n_distilled=100), stand_in='not available offline'),
-    dict(experiment='TREC-6 Bi-LSTM fixed init, 6 sentences', paper='r = 97.8 (87.4% vs 89.4% full)', match=dict(dataset='trec6', init='fixed', labels='soft', n_distilled=6)),
-    dict(experiment='TREC-6 Bi-LSTM random init, 6 sentences', paper='r = 69.3 +- 9.8 (log: 61.99 +- 8.79%)', match=dict(dataset='trec6', init='random', labels='soft', n_distilled=6)),
-    dict(experiment='SST-5 Bi-RNN fixed init, 5 sentences', paper='r = 87.7 (35.97% vs 41.0% full)', match=dict(dataset='sst5', init='fixed', labels='soft', n_distilled=5)),
-    dict(experiment='SST-5 Bi-RNN random init, 5 sentences', paper='r = 57.0 +- 5.7 (log: 23.38%)', match=dict(dataset='sst5', init='random', labels='soft', n_distilled=5)),
-    dict(experiment='TREC-50 ConvLSTM fixed init, 50 sentences', paper="52.80% (the authors' log)", match=dict(dataset='trec50', init='fixed', labels='soft', n_distilled=50)),
-    dict(experiment='TREC-50 TextConvNet fixed init, 500 sentences', paper='r = 57.6', match=dict(dataset='trec50', init='fixed', labels='soft', n_distilled=500)),
-    dict(experiment='IMDB TextConvNet fixed init, 2 sentences', paper='r = 89.9', match=dict(dataset='polarity', init='fixed', labels='soft', n_distilled=2), stand_in='polarity (1,500 Pang & Lee reviews) for IMDB'),
-    dict(experiment='IMDB TextConvNet fixed init, 20 sentences', paper='r = 91.5', match=dict(dataset='polarity', init='fixed', labels='soft', n_distilled=20), stand_in='polarity for IMDB'),
-    dict(experiment='IMDB TextConvNet random init, 2 sentences', paper='r = 80.0 +- 6.3', match=dict(dataset='polarity', init='random', labels='soft', n_distilled=2), stand_in='polarity for IMDB'),
-    dict(experiment='IMDB TextConvNet random init, 20 sentences', paper='r = 85.2 +- 3.2', match=dict(dataset='polarity', init='random', labels='soft', n_distilled=20), stand_in='polarity for IMDB'),
-]
+NAMES = {'mnist': 'MNIST', 'cifar10': 'CIFAR-10', 'trec6': 'TREC-6', 'trec50': 'TREC-50', 'sst5': 'SST-5', 'imdb': 'IMDB',
+         'lenet': 'LeNet', 'alexcifarnet': 'AlexCifarNet', 'bilstm': 'Bi-LSTM', 'birnn': 'Bi-RNN',
+         'textconvnet': 'TextConvNet', 'convlstm': 'ConvLSTM'}
+STAND_IN = {'imdb': ('polarity', 'polarity (1,500 Pang & Lee reviews) for IMDB'), 'cifar10': (None, 'not available offline')}
+
+
+def paper_rows() -> list:
+    """One row per figure of the paper, read from the recipes that hold it (`Recipe.paper`: the package's, then the
+    lab's): its label, the figure as text, and the record fields a run of that row matches."""
+    from dataset_distillation.config import N_CLASSES, RECIPES, DistillConfig, resolve
+    rows = {}
+    for name, rec in RECIPES.items():
+        if not rec.paper or rec.dataset not in NAMES: continue
+        c = DistillConfig(**resolve({'recipe': name}).cfg)
+        n = c.steps * c.per_class * len(c.classes or range(N_CLASSES[rec.dataset]))
+        image = rec.dataset in ('mnist', 'cifar10')
+        what = f"{n} {'images' if image else 'sentences'}" + (f", {'SLDD' if c.labels == 'soft' else 'DD'}" if image else '')
+        ds, note = STAND_IN.get(rec.dataset, (rec.dataset, None))
+        key = (ds or rec.dataset, c.init, c.labels, n)
+        rows.setdefault(key, dict(experiment=f"{NAMES[rec.dataset]} {NAMES[c.model]} {c.init} init, {what}",
+                                  paper=str(rec.paper), recipe=name,
+                                  match=dict(dataset=key[0], init=c.init, labels=c.labels, n_distilled=n),
+                                  **({'stand_in': note} if note else {})))
+    return list(rows.values())
+
+
+def paper_target(recipe: str) -> float:
+    "The paper's accuracy for `recipe`'s row as a fraction (for a dashed line on a learning curve)."
+    from dataset_distillation.config import RECIPES
+    return RECIPES[recipe].paper.acc / 100
+
 
 def collect(root='results') -> list:
     "Every run record under `root` (`*/results.json`), with its folder name as `run`; unfinished runs as `in_progress`."
@@ -71,9 +84,9 @@ def _deviation(r: dict) -> str:
 def _matches(r: dict, m: dict) -> bool: return all(r.get(k) == v for k, v in m.items())
 
 def paper_table(records: list) -> str:
-    "Markdown table 'paper vs this library' for every row of `PAPER_ROWS`."
+    "Markdown table 'paper vs this library' for every row of `paper_rows()`."
     lines = ['| experiment | paper | this library | run | protocol | outer steps | notes |', '|---|---|---|---|---|---|---|']
-    for row in PAPER_ROWS:
+    for row in paper_rows():
         hits = [r for r in records if _matches(r, row['match'])]
         note = row.get('stand_in', '')
         if not hits: lines.append(f"| {row['experiment']} | {row['paper']} | not run yet | | | | {note} |"); continue
@@ -170,7 +183,7 @@ def seed_study(records: list, recipe: str) -> dict:
     return {'recipe': recipe, 'runs': runs, 'last': _summary(last), 'selected': _summary([s['selected'] for s in runs if s['selected'] is not None]),
             'best_seed': max(runs, key=lambda s: s['last'])['seed'] if runs else None}
 
-SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_5_avg', 'mnist_fixed_10_lr03_avg',
+SEED_RECIPES = ('mnist_fixed_10', 'mnist_fixed_5', 'mnist_fixed_10_dd', 'mnist_fixed_10_dd_sldd', 'mnist_fixed_5_avg', 'mnist_fixed_10_lr03_avg',
                 'mnist_fixed_5_lr03_avg', 'trec6_fixed_6', 'sst5_fixed_5', 'trec50_fixed_50', 'trec50_fixed_50_long')
 # the recipes run over several seeds: the README's seed table, paper/paper_results and results/seed_study.md list these
 
@@ -186,7 +199,8 @@ def seed_table(records: list, recipes: list) -> str:
         s, paper = seed_study(records, name), RECIPES[name].paper
         label = f"{name} (beyond the paper)" if RECIPES[name].note.startswith('beyond the paper') else name
         b = RECIPES[name].base
-        paper = f'{paper}%' if paper is not None else f'— ({b}: {RECIPES[b].paper}%)' if b and RECIPES[b].paper is not None else '—'  # beyond: the row it tries to beat
+        # beyond the paper: the figure of the row it tries to beat
+        paper = str(paper) if paper else f'— ({b}: {RECIPES[b].paper})' if b and RECIPES[b].paper else '—'
         if not s['runs']: lines.append(f"| {label} | {paper} | not run yet | | | |"); continue
         best = max(x['last'] for x in s['runs'])
         each = '; '.join(f"{x['seed']}: {100 * x['last']:.2f}" + (f" / {100 * x['selected']:.2f}" if x['selected'] is not None else '') for x in s['runs'])
@@ -236,3 +250,39 @@ def late_swings(hist: list, key: str = 'acc') -> dict:
     return {'late_evals': late, 'late_mean': mean, 'late_range': max(late) - min(late),
             'late_largest_drop': max((a - b for a, b in zip(late, late[1:])), default=0.0),
             'late_sd': (sum((v - mean) ** 2 for v in late) / len(late)) ** 0.5}
+
+SPREAD = {'batch order': 'perm', 'fixed network': 'fixed', 'starting data': 'data'}  # label -> `streams` key reseeded
+
+
+def spread_study(records: list, prefix: str = 'mnist_fixed_10_spread_') -> dict:
+    """Where the spread over seeds comes from: runs `<prefix>base` and `<prefix><stream><k>`, each reseeding one random
+    stream (`DistillConfig.streams`) of the base run. Per stream, the base run and its reseeded runs summarised."""
+    by = {r['run'][len(prefix):]: r for r in records if r['run'].startswith(prefix) and not r.get('in_progress')}
+    pending = sorted(r['run'] for r in records if r['run'].startswith(prefix) and r.get('in_progress'))
+    base = by.get('base')
+    out = {'prefix': prefix, 'base': None, 'streams': {}, 'pending': pending}
+    if base: out['base'] = dict(zip(('last', 'selected'), accuracies(base)), run=base['run'])
+    for label, key in SPREAD.items():
+        runs = [by[k] for k in sorted(by) if k.startswith(key) and k[len(key):].isdigit()]
+        group = ([base] if base else []) + runs  # the base run is draw 0 of every stream
+        last = [accuracies(r)[0] for r in group]
+        sel = [accuracies(r)[1] for r in group if accuracies(r)[1] is not None]
+        out['streams'][label] = {'key': key, 'runs': [r['run'] for r in group], 'last': _summary(last),
+                                 'selected': _summary(sel), 'last_each': last,
+                                 'seconds': [r.get('seconds') for r in group]}
+    return out
+
+
+def spread_table(study: dict) -> str:
+    "Markdown: per random stream, the final and selected sets' accuracy over the base run and its reseeded runs."
+    pc = lambda v: f"{100 * v:.2f}%"
+    span = lambda s: '—' if not s else (f"{pc(s['mean'])} +- {100 * s['std']:.2f} (range {100 * (s['max'] - s['min']):.2f}"
+                                        f" points, n={s['n']})")
+    lines = ['| reseeded stream | runs | final set: mean +- sd (range) | selected set: mean +- sd (range) | each final |',
+             '|---|---|---|---|---|']
+    for label, s in study['streams'].items():
+        each = ', '.join(f"{100 * v:.2f}" for v in s['last_each'])
+        lines.append(f"| {label} (`streams={{'{s['key']}': k}}`) | {len(s['runs'])} | {span(s['last'])} | "
+                     f"{span(s['selected'])} | {each} |")
+    if study['pending']: lines.append(f"\nStill running: {', '.join(study['pending'])}.")
+    return '\n'.join(lines)

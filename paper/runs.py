@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Long runs of named recipes, resumable: `python paper/runs.py NAME [NAME ...] [--seeds 1 2 ...]`.
 
-Every run is a recipe of `dataset_distillation.config.RECIPES` (`--list` prints them), run through the
+Every run is a recipe: the package's (`dataset_distillation.config.RECIPES`) or the lab's (paper/recipes.py;
+`--list` prints them all), run through the
 experiment's one entry point (`experiment.run_experiment`). A run is called NAME, or NAME_seedN with
 `--seeds`; its checkpoints live in runs/<run>/ (git-ignored) and its small outputs (results.json, the
 compact history.json, the distilled sets, decoded.md) are copied to results/<run>/ when it ends.
@@ -20,8 +21,9 @@ import torch
 from dataset_distillation.config import RECIPES, parse_overrides, recipe_table, resolve
 from dataset_distillation.distilled import load_distilled
 from dataset_distillation.io import atomic_write
-from dataset_distillation.experiment import run_experiment
+from dataset_distillation.experiment import run_experiment, run_summary
 from dataset_distillation.task import make_task
+import recipes  # noqa: F401  (registers the lab's recipes; paper/ is on the path when run as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOKKEEPING = ('eval_every', 'eval_nets', 'ckpt_every', 'device')  # --set of these alone leaves the run the recipe's own
@@ -45,8 +47,9 @@ def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
     if not (run_dir/'checkpoint.pt').exists() and snap.exists():
         run_dir.mkdir(parents=True, exist_ok=True); shutil.copy2(snap, run_dir/'checkpoint.pt'); print('resuming from', snap, flush=True)
     params = {'recipe': recipe, 'out_dir': str(run_dir), **({'seed': seed} if seed is not None else {}), **overrides}
-    print(name, resolve(params).cfg, flush=True)
-    exp = run_experiment(params, progress=False)
+    r = resolve(params)  # checked once; run_experiment converts a schedule in epochs once the data is loaded
+    print(name, r.cfg, flush=True)
+    exp = run_experiment(r, progress=False)
     rec = {**exp.record, 'run': name}
     if tag:  # a labelled variant of the recipe: its note says what changed
         rec['variant'] = {'tag': tag, 'overrides': overrides}
@@ -57,7 +60,7 @@ def run(recipe: str, seed: int | None, overrides: dict, tag: str | None = None):
         if (run_dir/f).exists(): shutil.copy2(run_dir/f, dst/f)
     (dst/'history.json').write_text(json.dumps(compact_history(exp.distiller.history)))
     snap.unlink(missing_ok=True)  # finished: the snapshot is no longer needed
-    print(name, 'accuracy', rec['distill_accuracy'], 'seconds', rec['seconds'], flush=True)
+    print(name, run_summary(rec), sep='\n', flush=True)
 
 # ------------------------------------------------------------------ work on finished runs
 def _finished(name: str):
@@ -155,6 +158,20 @@ def write_seed_study(recipes=None):
     atomic_write(ROOT/'results'/'seed_study.md', lambda tmp: Path(tmp).write_text(md))
     for r, s in study.items(): print(f"{r:24s} seeds {[x['seed'] for x in s['runs']]}")
 
+def write_spread_study():
+    "results/spread_study.json and .md: the spread of the paper's recipe over one random stream at a time."
+    from report import collect, spread_study, spread_table
+    study = spread_study(collect(ROOT/'results'))
+    atomic_write(ROOT/'results'/'spread_study.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
+    md = ("# Where the spread over seeds comes from\n\nThe paper's MNIST recipe (`mnist_fixed_10`: 10 images, fixed "
+          "network) on a fifth of its schedule (70 epochs, 4,060 outer steps, the outer learning rate halved every 406), "
+          "seed 0 (`spread_base`), then one random stream reseeded at a time with `streams` (paper/queue.txt): the real "
+          "batches' order, the fixed network's draw, the distilled data's starting noise. The base run counts as draw 0 "
+          "of every stream. Final set: at the end of the run; selected: the set kept by 10,000 training samples. Written "
+          "by `python paper/runs.py --spread-study`.\n\n" + spread_table(study) + '\n')
+    atomic_write(ROOT/'results'/'spread_study.md', lambda tmp: Path(tmp).write_text(md))
+    print(md)
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('names', nargs='*', metavar='NAME', help='recipes to run (or finished runs, with the options below)')
@@ -171,11 +188,12 @@ if __name__ == '__main__':
     ap.add_argument('--transfer-protocols', default='replay,retrain', help='protocols to (re)compute for --transfer, merged into the run')
     ap.add_argument('--reload-check', action='store_true', help='reload the saved set of a finished run and replay it (no baselines)')
     ap.add_argument('--seed-study', action='store_true', help='write results/seed_study.md and .json and exit')
+    ap.add_argument('--spread-study', action='store_true', help='write results/spread_study.md and .json and exit')
     ap.add_argument('--notes', action='store_true', help="write the current notes into every finished run's results.json and exit")
     ap.add_argument('--original', action='store_true', help="recompute a finished run's full-data accuracy (current recipe) and ratio")
     a = ap.parse_args()
     if a.list:
-        for r in recipe_table(): print(f"{r['name']:28s} {r['dataset']:14s} {'' if r['paper'] is None else format(r['paper'], '6.2f'):6s}  {r['note']}")
+        for r in recipe_table(): print(f"{r['name']:28s} {r['dataset']:14s} {r['paper'] or '':38s}  {r['note']}")
         sys.exit(0)
     if a.snapshot:
         for ck in sorted((ROOT/'runs').glob('*/checkpoint.pt')):
@@ -184,6 +202,7 @@ if __name__ == '__main__':
             shutil.copy2(ck, dst/'checkpoint.pt'); print('snapshot', dst/'checkpoint.pt')
         sys.exit(0)
     if a.seed_study: write_seed_study(); sys.exit(0)
+    if a.spread_study: write_spread_study(); sys.exit(0)
     if a.notes:
         for f in sorted((ROOT/'results').glob('*/results.json')):
             rec = json.loads(f.read_text()); recipe = rec.get('recipe') or f.parent.name

@@ -161,7 +161,9 @@ def test_cli_run(tmp_path, monkeypatch, capsys):
     assert main(['run', '-p', 'dataset', 'iris', '-p', 'seed', '1', '-o', 'out', '--no-progress']) == 0
     rec = json.loads((tmp_path/'out'/'results.json').read_text())
     assert rec['dataset'] == 'iris' and rec['config']['seed'] == 1 and (tmp_path/'out'/'distill.ipynb').is_file()
-    assert f"results in {tmp_path/'out'}: distillation accuracy" in capsys.readouterr().out
+    out = capsys.readouterr().out  # the run's summary (`experiment.run_summary`), then where its files are
+    assert 'iris / mlp / soft labels / fixed init' in out and 'distillation accuracy' in out
+    assert f"results in {tmp_path/'out'}" in out
     assert main(['run', '-p', 'dataset', 'iris', '-p', 'steps', '0', '-o', 'bad', '--no-progress']) == 2  # refused by the resolver
     assert 'steps=0: must be an integer >= 1' in capsys.readouterr().err and not (tmp_path/'bad').exists()
     assert main(['run', '-p', 'dataset', 'iris', '-p', 'classes', '[0, 7]', '-o', 'bad', '--no-progress']) == 1  # only the data says

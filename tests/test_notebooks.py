@@ -61,11 +61,17 @@ def _diff(a: Path, b: Path, pattern: str) -> list:
     return sorted(str(p) for p in fa ^ fb) + sorted(str(p) for p in fa & fb if not filecmp.cmp(a/p, b/p, shallow=False))
 
 def test_export_leaves_package_unchanged(tmp_path):
-    "`nbdev_export` must not change the committed package: it is generated from the notebooks."
+    "`tools/export.py` (nbdev_export) must not change the committed package: it is generated from the notebooks."
     work = _copy_tree(tmp_path/'repo')
-    subprocess.run([str(BIN/'nbdev_export')], cwd=work, check=True, capture_output=True)
+    subprocess.run([str(BIN/'python'), 'tools/export.py', str(work)], cwd=work, check=True, capture_output=True)
     changed = _diff(ROOT, work, f"{cfg['lib_path']}/**/*.py")
-    assert not changed, f'run nbdev_export and commit; it changes: {changed}'
+    assert not changed, f'run python tools/export.py and commit; it changes: {changed}'
+
+def test_ruff_clean():
+    "The exported package passes `ruff check` (ruff.toml: lines of 120 characters at most, pyflakes, import order)."
+    r = subprocess.run([str(BIN/'ruff'), 'check', '--output-format', 'concise', cfg['lib_path']], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, f'ruff finds, in the notebooks that export these lines:\n{r.stdout}{r.stderr}'
 
 def test_clean_leaves_notebooks_unchanged(tmp_path):
     "`nbdev_clean` must not change any notebook, the reproduction wing's included: they are committed clean."

@@ -16,8 +16,8 @@ For each: seconds per `Distiller.step()` (data sampling included) after warm-up,
 `torch.no_grad`, no meta-gradient) and the ratio of the two (the gradient overhead). Then the peak
 memory of the 'full' and 'bounded' meta-gradient modes at T = 30 and 100 and their gradient difference,
 and the whole-process peak RSS of A, B1 and B4, each in a fresh subprocess. For A, B1 and B4 the original
-code's algorithm (`reference_meta_grad`: plain autograd, one network after another) and one plain LeNet
-training step are timed in the same run, on the same batches: every ratio in the report compares figures
+code's algorithm (`reference_meta_grad` in tests/oracles.py: plain autograd, one network after another) and one
+plain LeNet training step are timed in the same run, on the same batches: every ratio in the report compares figures
 measured together, never figures from another machine or day. Writes the JSON to --out and a markdown
 table beside it (same name, .md). Timings synchronise the GPU before and after; memory is the CUDA
 allocator's peak on a GPU and the process's resident peak on a CPU.
@@ -33,9 +33,12 @@ from dataset_distillation.data import load
 from dataset_distillation.distill import Distiller
 from dataset_distillation.task import Task, image_task, make_task
 from dataset_distillation.models import fwd
-from dataset_distillation.unroll import meta_grad, outer_loss, reference_meta_grad
+from dataset_distillation.unroll import meta_grad, outer_loss
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT/'tests'))
+from oracles import reference_meta_grad  # noqa: E402  (tests/oracles.py: the original code's algorithm)
+
 # targets: outer step at most 3x its forward-only twin (LeNet); bounded memory at most 25% of the full graph at
 # T=100; on a GPU, an outer step with n_nets=8 at most 2x one with n_nets=1 (networks batched, not in turn)
 TARGET_OVERHEAD, TARGET_BOUNDED, TARGET_NETS_GPU = 3.0, 0.25, 2.0

@@ -160,7 +160,7 @@ export -f setup
 
 # ---------------------------------------------------------------- (a) engine notebook tests on the device
 # The engine notebooks are the ones that read DD_TEST_DEVICE; the rehearsal runs two of them (TEST_NBS=... picks others).
-if [ $QUICK = 1 ]; then TEST_NBS=${TEST_NBS:-"02a_text_models 04_distilled"}; TEST_JOBS=2
+if [ $QUICK = 1 ]; then TEST_NBS=${TEST_NBS:-"02a_models_text 04_distilled"}; TEST_JOBS=2
 else TEST_NBS=${TEST_NBS:-$(grep -l DD_TEST_DEVICE nbs/*.ipynb | xargs -n1 basename | sed 's/\.ipynb$//' | tr '\n' ' ')}; TEST_JOBS=$NPROC; fi
 export TEST_NBS TEST_JOBS
 tests() {
