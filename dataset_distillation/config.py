@@ -650,7 +650,7 @@ def _base(p: dict) -> tuple:
     return ds, None, 'smoke', smoke(ds), {}, (None, None), None
 
 # %% ../nbs/04a_config.ipynb #745c2322
-def resolve(params: dict, n_train: int | None = None) -> Run:
+def resolve(params: dict) -> Run:
     """Check `params` (run options, `DistillConfig` and `TextOptions` fields) and complete them from the recipe or
     preset."""
     if unknown := sorted(set(params) - set(PARAMS)):
@@ -669,8 +669,10 @@ def resolve(params: dict, n_train: int | None = None) -> Run:
     validate(DistillConfig(**{'model': 'mlp', **cfg}))  # before the schedule divides by batch_size
     oe, de = p['outer_epochs'] or oe, p['decay_epochs'] or de
     fixed = {k: cfg[k] for k in _SCHEDULE if k in cfg}
-    if oe is not None:  # the schedule in epochs, with the batch size this run uses; step counts given explicitly win
-        cfg = {**schedule(oe, de, n_train or N_TRAIN.get(ds, 60000), cfg.get('batch_size', 1024)), **cfg}
+    # the schedule in epochs for the dataset's known size (`Run.on_data` redoes it for the data loaded), with the batch
+    # size this run uses; step counts given explicitly win
+    if oe is not None:
+        cfg = {**schedule(oe, de, N_TRAIN.get(ds, 60000), cfg.get('batch_size', 1024)), **cfg}
     if 'model' not in cfg and (ds in AUTO_MODEL or ds.startswith('csv:')): cfg['model'] = auto_model(ds)
     # the model of your own npz files is decided once their shape is known
     validate(DistillConfig(**{'model': 'mlp', **cfg}))

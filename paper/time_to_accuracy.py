@@ -29,7 +29,7 @@ TARGET_MINUTES = 13
 def main(a):
     torch.set_num_threads(a.threads)
     task = image_task(load('mnist'))
-    r = resolve({'recipe': a.recipe, 'eval_every': a.eval_every, 'ckpt_every': 0, 'seed': a.seed, 'select_on': 0}, n_train=len(task.y_train))
+    r = resolve({'recipe': a.recipe, 'eval_every': a.eval_every, 'ckpt_every': 0, 'seed': a.seed, 'select_on': 0}).on_data(len(task.y_train))
     cfg = DistillConfig(**r.cfg)
     d = Distiller(task, cfg)
     curve, t_wall, hit = [], time.time(), None

@@ -74,7 +74,7 @@ def make_config(name: str, device: str, **over) -> DistillConfig:
     "The recipe behind configuration `name`, with a real batch of 1024, no evaluation or checkpoints."
     task, recipe, extra = CONFIGS[name]
     run = resolve({'recipe': recipe, **extra, 'batch_size': 1024, 'device': device, 'eval_every': 0, 'ckpt_every': 0,
-                   'select_on': 0, **over}, n_train=len(get_task(task).y_train))
+                   'select_on': 0, **over}).on_data(len(get_task(task).y_train))
     return DistillConfig(**run.cfg)
 
 def _sync(dev: torch.device):

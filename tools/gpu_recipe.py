@@ -44,7 +44,7 @@ def main(a):
     params = {'recipe': a.recipe, 'out_dir': str(a.out), 'device': a.device, **parse_overrides(a.params), **engine}
     r = resolve(params)
     ds = load(r.dataset, data_dir=r.data_dir, **r.data_opts)
-    r = resolve(params, n_train=len(ds.y_train))
+    r = r.on_data(len(ds.y_train))
     task, kind = make_task(ds, r.text), ds.kind; del ds
     cfg = DistillConfig(**{'model': auto_model(r.dataset, kind, task.in_shape), **r.cfg})
     a.out.mkdir(parents=True, exist_ok=True)
