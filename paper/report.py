@@ -8,7 +8,8 @@ import recipes  # noqa: F401  (registers the lab's recipes: records name them; p
 
 __all__ = ['NAMES', 'STAND_IN', 'paper_rows', 'paper_target', 'BASELINE_NAMES', 'SEED_RECIPES', 'collect', 'fmt_result', 'paper_table', 'baseline_table',
            'transfer_table', 'size_sweep', 'size_table', 'accuracies', 'seed_study', 'seed_table', 'run_history',
-           'learning_curves', 'late_swings', 'SPREAD', 'spread_study', 'spread_table']
+           'learning_curves', 'late_swings', 'SPREAD', 'spread_study', 'spread_table',
+           'CANDIDATES', 'candidate_study', 'candidate_table', 'candidate_curves']
 
 NAMES = {'mnist': 'MNIST', 'cifar10': 'CIFAR-10', 'trec6': 'TREC-6', 'trec50': 'TREC-50', 'sst5': 'SST-5', 'imdb': 'IMDB',
          'lenet': 'LeNet', 'alexcifarnet': 'AlexCifarNet', 'bilstm': 'Bi-LSTM', 'birnn': 'Bi-RNN',
@@ -286,3 +287,83 @@ def spread_table(study: dict) -> str:
                      f"{span(s['selected'])} | {each} |")
     if study['pending']: lines.append(f"\nStill running: {', '.join(study['pending'])}.")
     return '\n'.join(lines)
+
+
+# Candidates for a recipe of our own that reaches the paper's MNIST figures on every seed: chosen on the training-sample
+# score only (`select_on` training images scored at every evaluation), each on the full schedule, seed 0.
+# run folder -> (the recipe it changes, what it changes)
+CANDIDATES = {
+    'mnist_fixed_10_e10': ('mnist_fixed_10', '1 step x 10 epochs over the same images (10 learned step sizes, not 3)'),
+    'mnist_fixed_5_e10': ('mnist_fixed_5', '1 step x 10 epochs over the same images (10 learned step sizes, not 3)'),
+}
+
+
+def _scores(hist: list) -> dict:
+    "From a run's history: the training-sample score and test accuracy of its last evaluation, and its best training-sample score."
+    ev = [h for h in hist if h.get('select_acc') is not None]
+    if not ev: return {}
+    best = max(ev, key=lambda h: h['select_acc'])
+    return {'it': ev[-1]['it'], 'score_last': ev[-1]['select_acc'], 'score_best': best['select_acc'], 'best_it': best['it'],
+            'acc_last': ev[-1].get('acc'), 'acc_at_best': best.get('acc')}
+
+
+def candidate_study(records: list, root, candidates: dict | None = None) -> list:
+    """Per candidate: its training-sample scores and test accuracies (final set, set kept on training samples), beside
+    the same numbers for every seed of the recipe it changes that recorded a training-sample score."""
+    candidates = CANDIDATES if candidates is None else candidates
+    by = {r['run']: r for r in records}
+    out = []
+    for run, (base, what) in candidates.items():
+        r = by.get(run)
+        row = {'run': run, 'base': base, 'what': what, 'status': 'not run yet' if r is None else
+               f"running: step {r['iterations']:,} of {r['total_iterations']:,}" if r.get('in_progress') else 'finished'}
+        if r is not None:
+            row.update(_scores(run_history(root, run)))
+            if not r.get('in_progress'): row['final'], row['selected'] = accuracies(r)
+        seeds = [dict(_scores(run_history(root, s['run'])), run=s['run'], seed=s['seed'], final=s['last'], selected=s['selected'])
+                 for s in seed_study(records, base)['runs']]
+        row['base_seeds'] = [s for s in seeds if 'score_last' in s]
+        out.append(row)
+    return out
+
+
+def candidate_table(study: list) -> str:
+    "Markdown: each candidate's training-sample scores and test accuracies, and the mean of its base recipe's seeds."
+    pc = lambda v: '—' if v is None else f"{100 * v:.2f}"
+    mean = lambda xs: sum(xs) / len(xs) if xs else None
+    lines = ['| candidate | changes | status | training-sample score: last / best (step) | test: final set / set kept on training samples '
+             '| its base recipe, mean over seeds with a score: training-sample last / best, test final / kept |', '|---|---|---|---|---|---|']
+    for c in study:
+        score = f"{pc(c.get('score_last'))} / {pc(c.get('score_best'))} ({c['best_it']:,})" if 'score_last' in c else '—'
+        test = f"{pc(c.get('final'))} / {pc(c.get('selected'))}" if 'final' in c else f"last evaluation {pc(c.get('acc_last'))}"
+        b = c['base_seeds']
+        base = (f"{pc(mean([s['score_last'] for s in b]))} / {pc(mean([s['score_best'] for s in b]))}, "
+                f"{pc(mean([s['final'] for s in b]))} / {pc(mean([s['selected'] for s in b if s['selected'] is not None]))} "
+                f"(seeds {', '.join(str(s['seed']) for s in b)})") if b else '—'
+        lines.append(f"| {c['run']} | {c['what']} | {c['status']} | {score} | {test} | {c['base']}: {base} |")
+    return '\n'.join(lines)
+
+
+def candidate_curves(root, study: list, width: float = 3.4):
+    """Training-sample score and test accuracy against outer step, one row of two panels per candidate: its base
+    recipe's seeds in gray, the candidate in colour, the paper's figure dashed on the test panel."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(2 * width, 2.4 * len(study)))
+    axes = fig.subplots(len(study), 2, squeeze=False)
+    for (a_score, a_test), c in zip(axes, study):
+        curve = lambda ax, hist, key, **kw: ax.plot(*zip(*[(h['it'], h[key]) for h in hist if h.get(key) is not None]), **kw)
+        for s in c['base_seeds']:
+            h = run_history(root, s['run'])
+            for ax, key in ((a_score, 'select_acc'), (a_test, 'acc')):
+                curve(ax, h, key, color='0.6', lw=0.8, label=f"{c['base']}, seeds {', '.join(str(x['seed']) for x in c['base_seeds'])}" if s is c['base_seeds'][0] else '_')
+        if c['status'] != 'not run yet':
+            h = run_history(root, c['run'])
+            for ax, key in ((a_score, 'select_acc'), (a_test, 'acc')): curve(ax, h, key, color='C3', lw=1.2, marker='o', ms=2, label=c['run'])
+        a_test.axhline(paper_target(c['base']), color='k', ls='--', lw=0.8, label=f"paper {100 * paper_target(c['base']):.2f}%")
+        a_score.set(title=f"{c['run']}: training-sample score", xlabel='outer step', ylabel='accuracy')
+        a_test.set(title=f"{c['run']}: test accuracy", xlabel='outer step')
+        for ax in (a_score, a_test):
+            ax.title.set_fontsize(8); ax.set_ylim(max(ax.get_ylim()[0], ax.get_ylim()[1] - 0.3), None)  # the early climb cut off
+            ax.legend(fontsize=6, loc='lower right')
+    fig.tight_layout()
+    return fig
