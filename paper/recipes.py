@@ -64,15 +64,6 @@ _MNIST['mnist_fixed_10_lr03_avg'] = (
     "beyond the paper: mnist_fixed_10's recipe with outer lr 0.03 and the moving average of the sets (average=0.995)",
     {'lr': 0.03, 'average': 0.995},
 )
-# the MNIST candidates for the paper's figures on every seed: 10 unrolled epochs over the same images scored 94.0-94.8% on
-# 10,000 training samples over its last evaluations (seed 0), against 92.8% for the paper's recipe's seeds; declared
-# before its confirmation seeds 1 and 2 ran
-_MNIST['mnist_fixed_10_e10'] = (
-    'mnist_fixed_10',
-    "beyond the paper: mnist_fixed_10's recipe with 10 unrolled epochs over the same images (1 step x 10 epochs: "
-    "10 learned step sizes, not 3)",
-    {'epochs': 10},
-)
 # which 5 classes to initialise: four subsets on a short schedule, then the best on training samples in full
 _SUBSETS = {'c01234': [0, 1, 2, 3, 4], 'c56789': [5, 6, 7, 8, 9], 'c02468': [0, 2, 4, 6, 8], 'c13579': [1, 3, 5, 7, 9]}
 _SHORT = {'iterations': 1500, 'decay_every': 500, 'eval_every': 250, 'ckpt_every': 250}
