@@ -58,7 +58,7 @@ def _in_progress(d: Path) -> dict:
     "A record for an unfinished run, from its checkpoint snapshot: where it is and its last test accuracy."
     from dataset_distillation.distill import read_checkpoint
     s = read_checkpoint(d/'checkpoint.pt'); c = s['config']; ev = [h for h in s['history'] if 'acc' in h]
-    return {'run': d.name, 'in_progress': True, 'dataset': s.get('task', {}).get('name'), 'model': c['model'],
+    return {'run': d.name, 'in_progress': True, 'seed': c['seed'], 'dataset': s.get('task', {}).get('name'), 'model': c['model'],
             'labels': c['labels'], 'init': c['init'], 'n_distilled': c['steps'] * c['per_class'] * len(c['classes'] or range(s['task']['n_classes'])) if 'task' in s else None,
             'iterations': s['it'], 'total_iterations': c['iterations'], 'protocol': 'replay',
             'distill_accuracy': {'mean': ev[-1]['acc'], 'std': ev[-1].get('acc_std', 0.0), 'n': 1} if ev else None}
@@ -300,17 +300,19 @@ CANDIDATES = {
 
 
 def _scores(hist: list) -> dict:
-    "From a run's history: the training-sample score and test accuracy of its last evaluation, and its best training-sample score."
+    """From a run's history: the training-sample score of its last evaluation, its mean over the second half of the
+    evaluations (as `late_swings`) and its best, and the test accuracy of the last evaluation."""
     ev = [h for h in hist if h.get('select_acc') is not None]
     if not ev: return {}
-    best = max(ev, key=lambda h: h['select_acc'])
-    return {'it': ev[-1]['it'], 'score_last': ev[-1]['select_acc'], 'score_best': best['select_acc'], 'best_it': best['it'],
-            'acc_last': ev[-1].get('acc'), 'acc_at_best': best.get('acc')}
+    best, late = max(ev, key=lambda h: h['select_acc']), ev[len(ev) // 2:]
+    return {'it': ev[-1]['it'], 'score_last': ev[-1]['select_acc'], 'score_late': sum(h['select_acc'] for h in late) / len(late),
+            'score_best': best['select_acc'], 'best_it': best['it'], 'acc_last': ev[-1].get('acc')}
 
 
 def candidate_study(records: list, root, candidates: dict | None = None) -> list:
     """Per candidate: its training-sample scores and test accuracies (final set, set kept on training samples), beside
-    the same numbers for every seed of the recipe it changes that recorded a training-sample score."""
+    the same numbers for every seed of the recipe it changes that recorded a training-sample score; `same_seed` is the
+    base recipe's run on the candidate's seed (the like-for-like comparison: the seed alone moves a run by points)."""
     candidates = CANDIDATES if candidates is None else candidates
     by = {r['run']: r for r in records}
     out = []
@@ -319,29 +321,35 @@ def candidate_study(records: list, root, candidates: dict | None = None) -> list
         row = {'run': run, 'base': base, 'what': what, 'status': 'not run yet' if r is None else
                f"running: step {r['iterations']:,} of {r['total_iterations']:,}" if r.get('in_progress') else 'finished'}
         if r is not None:
-            row.update(_scores(run_history(root, run)))
+            row.update(_scores(run_history(root, run)), seed=r['seed'] if r.get('in_progress') else r['config']['seed'])
             if not r.get('in_progress'): row['final'], row['selected'] = accuracies(r)
         seeds = [dict(_scores(run_history(root, s['run'])), run=s['run'], seed=s['seed'], final=s['last'], selected=s['selected'])
                  for s in seed_study(records, base)['runs']]
         row['base_seeds'] = [s for s in seeds if 'score_last' in s]
+        row['same_seed'] = next((s for s in row['base_seeds'] if s['seed'] == row.get('seed')), None)
         out.append(row)
     return out
 
 
 def candidate_table(study: list) -> str:
-    "Markdown: each candidate's training-sample scores and test accuracies, and the mean of its base recipe's seeds."
+    """Markdown: each candidate's training-sample scores and test accuracies, beside its base recipe's run on the same
+    seed and the mean over the base recipe's seeds."""
     pc = lambda v: '—' if v is None else f"{100 * v:.2f}"
     mean = lambda xs: sum(xs) / len(xs) if xs else None
-    lines = ['| candidate | changes | status | training-sample score: last / best (step) | test: final set / set kept on training samples '
-             '| its base recipe, mean over seeds with a score: training-sample last / best, test final / kept |', '|---|---|---|---|---|---|']
+    lines = ['| candidate | changes | status | training-sample score: late mean / last / best (step) | test: final set / set kept '
+             'on training samples | base recipe, same seed: training-sample late mean / last; test final / kept '
+             '| base recipe, mean over its seeds: training-sample late mean; test final |', '|---|---|---|---|---|---|---|']
     for c in study:
-        score = f"{pc(c.get('score_last'))} / {pc(c.get('score_best'))} ({c['best_it']:,})" if 'score_last' in c else '—'
-        test = f"{pc(c.get('final'))} / {pc(c.get('selected'))}" if 'final' in c else f"last evaluation {pc(c.get('acc_last'))}"
-        b = c['base_seeds']
-        base = (f"{pc(mean([s['score_last'] for s in b]))} / {pc(mean([s['score_best'] for s in b]))}, "
-                f"{pc(mean([s['final'] for s in b]))} / {pc(mean([s['selected'] for s in b if s['selected'] is not None]))} "
-                f"(seeds {', '.join(str(s['seed']) for s in b)})") if b else '—'
-        lines.append(f"| {c['run']} | {c['what']} | {c['status']} | {score} | {test} | {c['base']}: {base} |")
+        score = (f"{pc(c['score_late'])} / {pc(c['score_last'])} / {pc(c['score_best'])} ({c['best_it']:,})"
+                 if 'score_last' in c else '—')
+        test = (f"{pc(c.get('final'))} / {pc(c.get('selected'))}" if 'final' in c else
+                f"last evaluation {pc(c['acc_last'])}" if c.get('acc_last') is not None else '—')
+        s, b = c['same_seed'], c['base_seeds']
+        same = (f"seed {s['seed']} (`{s['run']}`): {pc(s['score_late'])} / {pc(s['score_last'])}; {pc(s['final'])} / "
+                f"{pc(s['selected'])}") if s else '—'
+        every = (f"{pc(mean([x['score_late'] for x in b]))}; {pc(mean([x['final'] for x in b]))} "
+                 f"(seeds {', '.join(str(x['seed']) for x in b)})") if b else '—'
+        lines.append(f"| {c['run']} | {c['what']} | {c['status']} | {score} | {test} | {same} | {c['base']}: {every} |")
     return '\n'.join(lines)
 
 
