@@ -365,10 +365,13 @@ def candidate_curves(root, study: list, width: float = 3.4):
     axes = fig.subplots(len(study), 2, squeeze=False)
     for (a_score, a_test), c in zip(axes, study):
         curve = lambda ax, hist, key, **kw: ax.plot(*zip(*[(h['it'], h[key]) for h in hist if h.get(key) is not None]), **kw)
-        for s in c['base_seeds']:
-            h = run_history(root, s['run'])
+        others = [s for s in c['base_seeds'] if s is not c['same_seed']]
+        for s in others + ([c['same_seed']] if c['same_seed'] else []):  # the same seed drawn last, on top, in black
+            h, same = run_history(root, s['run']), s is c['same_seed']
+            label = (f"{c['base']}, seed {s['seed']} (same seed)" if same else
+                     f"{c['base']}, seeds {', '.join(str(x['seed']) for x in others)}" if s is others[0] else '_')
             for ax, key in ((a_score, 'select_acc'), (a_test, 'acc')):
-                curve(ax, h, key, color='0.6', lw=0.8, label=f"{c['base']}, seeds {', '.join(str(x['seed']) for x in c['base_seeds'])}" if s is c['base_seeds'][0] else '_')
+                curve(ax, h, key, color='k' if same else '0.7', lw=0.9 if same else 0.7, label=label)
         if c['status'] != 'not run yet':
             h = run_history(root, c['run'])
             for ax, key in ((a_score, 'select_acc'), (a_test, 'acc')): curve(ax, h, key, color='C3', lw=1.2, marker='o', ms=2, label=c['run'])
