@@ -21,14 +21,15 @@ from .task import TextOptions, check_text
 from .unroll import LABEL_TRANSFORMS, META_MODES
 
 # %% auto #0
-__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'SEED_STREAMS', 'RECIPES', 'RENAMED', 'PAPER_PRESETS', 'SMOKE',
-           'SMOKE_TEXT', 'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS', 'N_CLASSES',
-           'DistillConfig', 'validate', 'steps_per_epoch', 'schedule', 'Paper', 'Recipe', 'current_name', 'add_recipes',
-           'recipe_table', 'smoke', 'auto_model', 'parse_value', 'parse_overrides', 'data_kind', 'recipe_fits', 'Run',
-           'default_out_dir', 'resolve']
+__all__ = ['LABEL_MODES', 'LABEL_INITS', 'INIT_MODES', 'X_INITS', 'SEED_STREAMS', 'RECIPES', 'RENAMED', 'PAPER_PRESETS',
+           'SMOKE', 'SMOKE_TEXT', 'TEXT_DATASETS', 'N_TRAIN', 'AUTO_MODEL', 'TEXT_MAXLEN', 'RUN_OPTIONS', 'PARAMS',
+           'N_CLASSES', 'DistillConfig', 'validate', 'steps_per_epoch', 'schedule', 'Paper', 'Recipe', 'current_name',
+           'add_recipes', 'recipe_table', 'smoke', 'auto_model', 'parse_value', 'parse_overrides', 'data_kind',
+           'recipe_fits', 'Run', 'default_out_dir', 'resolve']
 
 # %% ../nbs/04a_config.ipynb #df1a23d6
 LABEL_MODES, LABEL_INITS, INIT_MODES = ('soft', 'hard'), ('onehot', 'zeros', 'uniform', 'smooth'), ('fixed', 'random')
+X_INITS = ('noise', 'real')  # where the distilled samples start
 
 @dataclass
 class DistillConfig:
@@ -42,6 +43,7 @@ class DistillConfig:
     label_init: str = 'onehot'  # 'onehot', 'zeros', 'uniform' (U(0,1)) or 'smooth' (one-hot smoothed by `smoothing`)
     smoothing: float = 0.1      # label smoothing for `label_init='smooth'`
     label_transform: str = 'none'  # 'none' (labels used as given) or 'softmax'
+    x_init: str = 'noise'       # where samples start: 'noise' (N(0, 1), the paper) or 'real' (real ones of their class)
     init: str = 'fixed'         # 'fixed' (one seeded theta_0) or 'random' (fresh theta_0 every step)
     n_nets: int = 1             # initialisations per outer step (random init)
     distill_lr: float = 0.02    # initial inner step size
@@ -73,7 +75,7 @@ _POS_INT = ('steps', 'epochs', 'per_class', 'n_nets', 'iterations', 'batch_size'
 _NONNEG_INT = ('decay_every', 'eval_every', 'ckpt_every', 'select_on', 'seed')
 _POS_FLOAT = ('distill_lr', 'lr', 'decay')
 SEED_STREAMS = ('data', 'fixed', 'perm')  # the random streams `streams` can reseed one by one
-_CHOICES = {'model': MODELS, 'labels': LABEL_MODES, 'label_init': LABEL_INITS, 'init': INIT_MODES,
+_CHOICES = {'model': MODELS, 'labels': LABEL_MODES, 'label_init': LABEL_INITS, 'init': INIT_MODES, 'x_init': X_INITS,
             'label_transform': LABEL_TRANSFORMS, 'memory': META_MODES}
 
 def _num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)

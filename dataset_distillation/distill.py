@@ -43,7 +43,7 @@ from .viz import LivePlot
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'inv_softplus', 'estimate_memory', 'available_memory', 'check_memory', 'DivergenceError',
-           'check_task', 'Distiller', 'read_checkpoint']
+           'check_task', 'real_start', 'Distiller', 'read_checkpoint']
 
 # %% ../nbs/05_distill.ipynb #77f16006
 def inv_softplus(v: float) -> float: return v + math.log(-math.expm1(-v))  # stable for large v
@@ -100,9 +100,9 @@ class DivergenceError(RuntimeError):
 def check_task(
     cfg: DistillConfig,
     task: Task,
-    real: bool = False,  # also require `per_class x steps` real samples in every distilled class (real-data baselines)
+    real: bool = False,  # also require `per_class x steps` real samples in every distilled class (real start, baseline)
 ) -> DistillConfig:
-    "`validate` `cfg` for `task`: class indices in range; with `real`, enough real samples per class for the baselines."
+    "`validate` `cfg` for `task`: class indices in range; with `real`, enough real samples in each distilled class."
     validate(cfg, task.n_classes)
     if not real: return cfg  # distilled samples start from noise: a class may get more of them than it has real samples
     classes = list(cfg.classes) if cfg.classes is not None else list(range(task.n_classes))
@@ -114,11 +114,22 @@ def check_task(
         )
     return cfg
 
+# %% ../nbs/05_distill.ipynb #d08eaf29
+def real_start(task: Task, classes: list, per_class: int, steps: int, g: torch.Generator) -> Tensor:
+    """`(steps, len(classes) * per_class, ...)` random real training samples, without replacement, laid out like the
+    labels: batch `s` holds `per_class` samples of each class of `classes` in turn."""
+    y, m = task.y_train.cpu(), per_class * steps
+    of = [torch.nonzero(y == c).flatten() for c in classes]  # each class's training indices
+    idx = torch.stack([i[torch.randperm(len(i), generator=g)[:m]] for i in of])
+    x = task.x_train.cpu()[idx]  # (C, m, ...): the samples of each class
+    shape = x.shape[2:]
+    return x.reshape(len(classes), steps, per_class, *shape).transpose(0, 1).reshape(steps, -1, *shape).clone()
+
 # %% ../nbs/05_distill.ipynb #5ef6bb42
 class Distiller:
     "Learn a distilled set for `task` with `cfg` (checkpointing to `ckpt` when given)."
     def __init__(self, task: Task, cfg: DistillConfig, ckpt: str | Path | None = None):
-        self.task, self.cfg = task, check_task(cfg, task)
+        self.task, self.cfg = task, check_task(cfg, task, real=cfg.x_init == 'real')
         self.dev = torch.device(cfg.device)
         if self.dev.type == 'cuda': cuda_numerics(cfg.tf32, cfg.deterministic)
         self.model = make_model(cfg.model, task.in_shape, task.n_classes).to(self.dev)
@@ -130,7 +141,9 @@ class Distiller:
         N = len(self.classes) * cfg.per_class
         check_memory(cfg, self.model, task.in_shape, N)
         g = torch.Generator().manual_seed(seed_of(self.seed('data'), 'data'))
-        self.x = torch.randn(cfg.steps, N, *task.in_shape, generator=g).to(self.dev).requires_grad_()
+        x = (torch.randn(cfg.steps, N, *task.in_shape, generator=g) if cfg.x_init == 'noise' else
+             real_start(task, self.classes, cfg.per_class, cfg.steps, g))
+        self.x = x.to(self.dev).requires_grad_()
         self.y = init_labels(self.classes, cfg.per_class, cfg.steps, task.n_classes, cfg.label_init,
                              cfg.smoothing, cfg.seed).to(self.dev).requires_grad_(cfg.labels == 'soft')
         self.raw = torch.full((cfg.T,), inv_softplus(cfg.distill_lr), device=self.dev).requires_grad_()
