@@ -299,6 +299,7 @@ CANDIDATES = {
     'mnist_fixed_10_b2048': ('mnist_fixed_10', 'a real batch of 2048 (half the meta-gradient noise), the same outer steps'),
     'mnist_fixed_10_xreal': ('mnist_fixed_10', "the images start from random real training images of their class "
                              "(x_init='real'), not noise"),
+    'mnist_fixed_10_long2': ('mnist_fixed_10', 'twice the schedule: 700 epochs (40,600 outer steps), halving every 70'),
     'mnist_fixed_5_avg': ('mnist_fixed_5', 'the moving average of the sets (0.995)'),
     'mnist_fixed_5_lr03_avg_seed0': ('mnist_fixed_5', 'outer lr 0.03 and the moving average of the sets (0.995)'),
     'mnist_fixed_5_e10': ('mnist_fixed_5', '1 step x 10 epochs over the same images (10 learned step sizes, not 3)'),
