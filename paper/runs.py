@@ -159,33 +159,36 @@ def write_seed_study(recipes=None):
     atomic_write(ROOT/'results'/'seed_study.md', lambda tmp: Path(tmp).write_text(md))
     for r, s in study.items(): print(f"{r:24s} seeds {[x['seed'] for x in s['runs']]}")
 
+def _write_study(name: str, study, intro: str, table: str):
+    "results/<name>.json (the study) and results/<name>.md (`intro` and the markdown `table`), each written atomically."
+    atomic_write(ROOT/'results'/f'{name}.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
+    md = intro + '\n\n' + table + '\n'
+    atomic_write(ROOT/'results'/f'{name}.md', lambda tmp: Path(tmp).write_text(md))
+    print(md)
+
 def write_spread_study():
     "results/spread_study.json and .md: the spread of the paper's recipe over one random stream at a time."
     from report import collect, spread_study, spread_table
     study = spread_study(collect(ROOT/'results'))
-    atomic_write(ROOT/'results'/'spread_study.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
-    md = ("# Where the spread over seeds comes from\n\nThe paper's MNIST recipe (`mnist_fixed_10`: 10 images, fixed "
-          "network) on a fifth of its schedule (70 epochs, 4,060 outer steps, the outer learning rate halved every 406), "
-          "seed 0 (`spread_base`), then one random stream reseeded at a time with `streams` (paper/queue.txt): the real "
-          "batches' order, the fixed network's draw, the distilled data's starting noise. The base run counts as draw 0 "
-          "of every stream. Final set: at the end of the run; selected: the set kept by 10,000 training samples. Written "
-          "by `python paper/runs.py --spread-study`.\n\n" + spread_table(study) + '\n')
-    atomic_write(ROOT/'results'/'spread_study.md', lambda tmp: Path(tmp).write_text(md))
-    print(md)
+    _write_study('spread_study', study,
+                 "# Where the spread over seeds comes from\n\nThe paper's MNIST recipe (`mnist_fixed_10`: 10 images, fixed "
+                 "network) on a fifth of its schedule (70 epochs, 4,060 outer steps, the outer learning rate halved every 406), "
+                 "seed 0 (`spread_base`), then one random stream reseeded at a time with `streams` (paper/queue.txt): the real "
+                 "batches' order, the fixed network's draw, the distilled data's starting noise. The base run counts as draw 0 "
+                 "of every stream. Final set: at the end of the run; selected: the set kept by 10,000 training samples. Written "
+                 "by `python paper/runs.py --spread-study`.", spread_table(study))
 
 def write_candidates():
     "results/candidates.json and .md: every full-schedule MNIST candidate beside its base recipe on the same seed."
     from report import candidate_study, candidate_table, collect
     study = candidate_study(collect(ROOT/'results'), ROOT/'results')
-    atomic_write(ROOT/'results'/'candidates.json', lambda tmp: Path(tmp).write_text(json.dumps(study, indent=1)))
-    md = ("# Candidates for the MNIST figures on every seed\n\nThe aim: 10 images with a mean of at least 96.13% over three "
-          "seeds and no seed below 95.5%; 5 images with a mean of at least 91.56%. Each candidate changes the paper's recipe "
-          "in one way, runs its full schedule (20,300 outer steps) on seed 0, and is judged only by its training-sample score "
-          "(10,000 training images scored every 580 outer steps; the late mean is over the second half of those evaluations) "
-          "against the paper's recipe on the same seed; the test accuracy is shown, never used to choose. Curves: "
-          "paper/paper_results.ipynb. Written by `python paper/runs.py --candidates`.\n\n" + candidate_table(study) + '\n')
-    atomic_write(ROOT/'results'/'candidates.md', lambda tmp: Path(tmp).write_text(md))
-    print(md)
+    _write_study('candidates', study,
+                 "# Candidates for the MNIST figures on every seed\n\nThe aim: 10 images with a mean of at least 96.13% over three "
+                 "seeds and no seed below 95.5%; 5 images with a mean of at least 91.56%. Each candidate changes the paper's recipe "
+                 "in one way, runs its full schedule (20,300 outer steps) on seed 0, and is judged only by its training-sample score "
+                 "(10,000 training images scored every 580 outer steps; the late mean is over the second half of those evaluations) "
+                 "against the paper's recipe on the same seed; the test accuracy is shown, never used to choose. Curves: "
+                 "paper/paper_results.ipynb. Written by `python paper/runs.py --candidates`.", candidate_table(study))
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
