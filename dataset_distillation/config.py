@@ -366,9 +366,9 @@ RECIPES['mnist_fixed_5_lr03_avg'] = Recipe(
     {'lr': 0.03, 'average': 0.995},
     base='mnist_fixed_5',
 )
-# 10 images: the paper's recipe on twice its schedule (700 epochs, the outer lr halved every 70), the one 10-image full-schedule
-# candidate of five that beat the paper's recipe on the same seed by more than a point on 10,000 training samples
-# (results/candidates.md); declared before its confirmation seeds ran
+# 10 images: the paper's recipe on twice its schedule (700 epochs, the outer lr halved every 70), the one 10-image
+# full-schedule candidate of five that beat the paper's recipe on the same seed by more than a point
+# on 10,000 training samples (results/candidates.md); declared before its confirmation seeds ran
 RECIPES['mnist_fixed_10_long2'] = Recipe(
     'mnist',
     "beyond the paper: mnist_fixed_10's recipe on twice the schedule (700 epochs, the outer lr halved every 70)",
